@@ -1,0 +1,36 @@
+from __future__ import annotations
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from rest_framework import authentication, exceptions
+
+from balise.api.models import ApiToken
+from balise.api.services import hash_token
+
+
+class HashedTokenAuthentication(authentication.BaseAuthentication):
+    """``Authorization: Bearer bal_…``. The user must still be active and hold an active
+    membership in an active organisation."""
+
+    keyword = "Bearer"
+
+    def authenticate(self, request):  # noqa: ANN001, ANN201
+        header = authentication.get_authorization_header(request).split()
+        if not header or header[0].lower() != self.keyword.lower().encode():
+            return None
+        if len(header) != 2:
+            raise exceptions.AuthenticationFailed(_("Malformed authorisation header."))
+        try:
+            raw = header[1].decode()
+        except UnicodeError:
+            raise exceptions.AuthenticationFailed(_("Malformed authorisation header.")) from None
+        token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
+        if token is None or not token.is_valid or not token.user.has_access:
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        now = timezone.now()
+        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        return token.user, token
+
+    def authenticate_header(self, request):  # noqa: ANN001, ANN201
+        return self.keyword

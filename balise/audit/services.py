@@ -1,0 +1,119 @@
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import uuid
+from typing import Any
+
+from django.conf import settings
+from django.db import models, transaction
+
+from balise.audit.enums import AuditAction
+from balise.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+
+_FORBIDDEN_DETAIL_KEYS = {
+    "name",
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "address",
+    "narrative",
+}
+
+
+def _canonical(entry: AuditEntry) -> bytes:
+    payload = {
+        "id": entry.id,
+        "at": entry.at.isoformat(),
+        "actor_id": str(entry.actor_id) if entry.actor_id else "",
+        "organisation_id": str(entry.organisation_id) if entry.organisation_id else "",
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": entry.object_id,
+        "subject_hash": entry.subject_hash,
+        "details": entry.details,
+        "prev_hash": entry.prev_hash,
+    }
+    return json.dumps(payload, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
+
+
+def compute_hash(entry: AuditEntry) -> str:
+    key = settings.BALISE_AUDIT_KEY.encode()
+    return hmac.new(key, _canonical(entry), hashlib.sha256).hexdigest()
+
+
+def subject_hash(identifier: str) -> str:
+    key = settings.BALISE_AUDIT_KEY.encode()
+    return hmac.new(
+        key, b"subject\x00" + identifier.casefold().encode(), hashlib.sha256
+    ).hexdigest()
+
+
+def audit_record(
+    *,
+    actor: Any = None,
+    action: AuditAction | str,
+    obj: models.Model | None = None,
+    object_type: str = "",
+    object_id: str | uuid.UUID = "",
+    organisation: Any = None,
+    subject: str = "",
+    details: dict[str, Any] | None = None,
+) -> AuditEntry:
+    """Append one entry to the chain. Call it inside the transaction of the change it records."""
+    details = details or {}
+    leaked = _FORBIDDEN_DETAIL_KEYS & set(details)
+    if leaked:
+        raise ValueError(f"audit details must not carry personal data: {sorted(leaked)}")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = object_id or obj.pk
+    actor_id = getattr(actor, "pk", None) if actor is not None else None
+    if actor is not None and not getattr(actor, "is_authenticated", True):
+        actor_id = None
+    if organisation is None and actor_id is not None and hasattr(actor, "primary_organisation"):
+        organisation = actor.primary_organisation()
+    with transaction.atomic():
+        head, _ = AuditChainHead.objects.select_for_update().get_or_create(
+            id=1, defaults={"last_hash": GENESIS_HASH}
+        )
+        entry = AuditEntry(
+            id=head.last_entry_id + 1,
+            actor_id=actor_id,
+            organisation_id=getattr(organisation, "pk", organisation),
+            action=str(action),
+            object_type=object_type,
+            object_id=str(object_id) if object_id else "",
+            subject_hash=subject_hash(subject) if subject else "",
+            details=details,
+            prev_hash=head.last_hash,
+        )
+        entry.entry_hash = compute_hash(entry)
+        entry.save(force_insert=True)
+        head.last_hash = entry.entry_hash
+        head.last_entry_id = entry.id
+        head.save(update_fields=["last_hash", "last_entry_id"])
+    return entry
+
+
+def audit_verify_chain() -> tuple[int, int | None]:
+    """Return (entries checked, id of the first broken entry or None)."""
+    prev = GENESIS_HASH
+    expected_id = 1
+    checked = 0
+    for entry in AuditEntry.objects.order_by("id").iterator(chunk_size=2000):
+        if (
+            entry.id != expected_id
+            or entry.prev_hash != prev
+            or compute_hash(entry) != entry.entry_hash
+        ):
+            return checked, entry.id
+        prev = entry.entry_hash
+        expected_id += 1
+        checked += 1
+    head = AuditChainHead.objects.filter(id=1).first()
+    if head is not None and head.last_entry_id != checked:
+        return checked, checked + 1  # the newest entries were removed
+    return checked, None

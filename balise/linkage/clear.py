@@ -1,0 +1,696 @@
+"""Probabilistic record linkage in the clear (Fellegi-Sunter with Splink 5 on DuckDB).
+
+Pure Python, no Django import at module level. Typical use::
+
+    spec = LinkageSpec()
+    frame = prepare_frame(records)            # PersonRecord list or a DataFrame
+    model = train_model([frame], spec)        # settings + trained parameters (JSON-able)
+    save_model(model, "model.json")
+    pairs = dedupe(frame, model, threshold=0.9)
+    scorer = IncrementalScorer(frame, model)  # keeps the register and TF tables loaded
+    scorer.score(new_record)                  # well under a second
+
+Every scored pair carries per-field agreement (``FieldAgreement``) so a user interface can
+show which fields agree or disagree side by side.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import json
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Literal
+
+import duckdb
+import pandas as pd
+
+from .normalise import (
+    birth_year_of,
+    name_key,
+    normalise_date,
+    normalise_name,
+    normalise_sex,
+    normalise_text,
+)
+
+__all__ = [
+    "ExtraField",
+    "FieldAgreement",
+    "IncrementalScorer",
+    "LinkageSpec",
+    "PersonRecord",
+    "ScoredPair",
+    "dedupe",
+    "link",
+    "load_model",
+    "prepare_frame",
+    "save_model",
+    "train_model",
+]
+
+logger = logging.getLogger(__name__)
+
+ExtraKind = Literal["identifier", "text", "exact"]
+AgreementStatus = Literal["agree", "partial", "disagree", "missing"]
+
+
+@dataclass(frozen=True)
+class PersonRecord:
+    """What linkage needs to know about a person, as recorded by one referral."""
+
+    record_id: str
+    first_name: str | None = None
+    last_name: str | None = None
+    aliases: tuple[str, ...] = ()
+    birth_date: dt.date | str | None = None
+    birth_year_estimated: int | None = None
+    sex: str | None = None
+    nationality: str | None = None
+    place: str | None = None
+    extra: dict[str, str | None] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class ExtraField:
+    """A deployment-specific field (document number, phone, postcode, street...)."""
+
+    name: str
+    kind: ExtraKind = "identifier"
+    block: bool = False
+
+
+@dataclass(frozen=True)
+class LinkageSpec:
+    """Which fields the model compares and how candidate pairs are generated."""
+
+    extra_fields: tuple[ExtraField, ...] = ()
+    use_place: bool = True
+    use_nationality: bool = True
+    use_sex: bool = True
+
+    def extra_names(self) -> list[str]:
+        return [f.name for f in self.extra_fields]
+
+
+@dataclass(frozen=True)
+class FieldAgreement:
+    """How one compared field behaved in a pair (for the side-by-side display)."""
+
+    status: AgreementStatus
+    level: str
+    match_weight: float | None
+
+
+@dataclass(frozen=True)
+class ScoredPair:
+    left_id: str
+    right_id: str
+    match_probability: float
+    match_weight: float
+    fields: dict[str, FieldAgreement]
+    left_source: str | None = None
+    right_source: str | None = None
+
+
+# --------------------------------------------------------------------------- preparation
+
+PERSON_COLUMNS = [
+    "unique_id",
+    "first_name",
+    "last_name",
+    "first_key",
+    "last_key",
+    "full_name",
+    "alias_keys",
+    "dob",
+    "birth_year",
+    "sex",
+    "nationality",
+    "place",
+]
+
+
+def _split_aliases(value: object) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, float) and pd.isna(value):
+        return []
+    if isinstance(value, str):
+        return [v for v in value.split("|") if v.strip()]
+    return [str(v) for v in value if v]
+
+
+def _prepared_row(
+    record_id: object,
+    first: object,
+    last: object,
+    aliases: object,
+    birth_date: object,
+    birth_year_estimated: object,
+    sex: object,
+    nationality: object,
+    place: object,
+) -> dict[str, Any]:
+    first_n = normalise_name(None if _missing(first) else str(first))
+    last_n = normalise_name(None if _missing(last) else str(last))
+    dob = normalise_date(None if _missing(birth_date) else birth_date)
+    keys = {name_key(a) for a in _split_aliases(aliases)}
+    keys |= {k for k in (name_key(first_n), name_key(last_n)) if k}
+    keys.discard(None)
+    return {
+        "unique_id": str(record_id),
+        "first_name": first_n,
+        "last_name": last_n,
+        "first_key": name_key(first_n),
+        "last_key": name_key(last_n),
+        "full_name": f"{first_n or ''} {last_n or ''}".strip() or None,
+        "alias_keys": sorted(k for k in keys if k),
+        "dob": dob,
+        "birth_year": birth_year_of(
+            dob, None if _missing(birth_year_estimated) else birth_year_estimated
+        ),
+        "sex": normalise_sex(None if _missing(sex) else sex),
+        "nationality": normalise_name(None if _missing(nationality) else str(nationality)),
+        "place": normalise_name(None if _missing(place) else str(place)),
+    }
+
+
+def _missing(value: object) -> bool:
+    if value is None:
+        return True
+    if isinstance(value, float) and pd.isna(value):
+        return True
+    return isinstance(value, str) and not value.strip()
+
+
+def _normalise_extra(value: object, kind: ExtraKind) -> str | None:
+    if _missing(value):
+        return None
+    return normalise_text(str(value), keep_spaces=kind == "text")
+
+
+def prepare_frame(
+    data: pd.DataFrame | Iterable[PersonRecord], spec: LinkageSpec | None = None
+) -> pd.DataFrame:
+    """Normalise person records into the columns the model compares.
+
+    A DataFrame input uses the ``PersonRecord`` field names as columns (``aliases`` as a
+    list or a ``|``-separated string); missing columns are treated as unknown. Extra
+    fields named in ``spec`` are copied after ``normalise_token``.
+    """
+    spec = spec or LinkageSpec()
+    extras = spec.extra_names()
+    kinds = {f.name: f.kind for f in spec.extra_fields}
+    rows: list[dict[str, Any]] = []
+    if isinstance(data, pd.DataFrame):
+        cols = {
+            c: (data[c].tolist() if c in data.columns else [None] * len(data))
+            for c in (
+                "record_id",
+                "first_name",
+                "last_name",
+                "aliases",
+                "birth_date",
+                "birth_year_estimated",
+                "sex",
+                "nationality",
+                "place",
+                *extras,
+            )
+        }
+        for i in range(len(data)):
+            row = _prepared_row(
+                cols["record_id"][i],
+                cols["first_name"][i],
+                cols["last_name"][i],
+                cols["aliases"][i],
+                cols["birth_date"][i],
+                cols["birth_year_estimated"][i],
+                cols["sex"][i],
+                cols["nationality"][i],
+                cols["place"][i],
+            )
+            for name in extras:
+                v = cols[name][i]
+                row[name] = _normalise_extra(v, kinds[name])
+            rows.append(row)
+    else:
+        for rec in data:
+            row = _prepared_row(
+                rec.record_id,
+                rec.first_name,
+                rec.last_name,
+                rec.aliases,
+                rec.birth_date,
+                rec.birth_year_estimated,
+                rec.sex,
+                rec.nationality,
+                rec.place,
+            )
+            for name in extras:
+                v = rec.extra.get(name)
+                row[name] = _normalise_extra(v, kinds[name])
+            rows.append(row)
+    frame = pd.DataFrame(rows, columns=PERSON_COLUMNS + extras)
+    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    return frame
+
+
+# --------------------------------------------------------------------------- model settings
+
+
+def _level(sql: str, label: str, **extra: Any) -> dict[str, Any]:
+    return {"sql_condition": sql, "label_for_charts": label, **extra}
+
+
+def _null(col: str) -> dict[str, Any]:
+    return _level(f'"{col}_l" IS NULL OR "{col}_r" IS NULL', "missing", is_null_level=True)
+
+
+def _name_comparison(col: str, other: str) -> dict[str, Any]:
+    key, okey = f"{col.split('_')[0]}_key", f"{other.split('_')[0]}_key"
+    return {
+        "output_column_name": col,
+        "comparison_description": col,
+        "comparison_levels": [
+            _null(col),
+            _level(f'"{col}_l" = "{col}_r"', "exact", tf_adjustment_column=col),
+            _level(f'"{key}_l" = "{key}_r"', "same spelling key"),
+            _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.92', "jaro-winkler>=0.92"),
+            _level(
+                f'"{col}_l" = "{other}_r" OR "{other}_l" = "{col}_r" '
+                f'OR "{key}_l" = "{okey}_r" OR "{okey}_l" = "{key}_r"',
+                "swapped with other name",
+            ),
+            _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.8', "jaro-winkler>=0.8"),
+            _level(
+                f'list_contains("alias_keys_r", "{key}_l") '
+                f'OR list_contains("alias_keys_l", "{key}_r")',
+                "matches an alias",
+            ),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _birth_comparison() -> dict[str, Any]:
+    both_dob = '"dob_l" IS NOT NULL AND "dob_r" IS NOT NULL'
+    return {
+        "output_column_name": "birth",
+        "comparison_description": "birth",
+        "comparison_levels": [
+            _level(
+                '"birth_year_l" IS NULL OR "birth_year_r" IS NULL', "missing", is_null_level=True
+            ),
+            _level('"dob_l" = "dob_r"', "exact date", tf_adjustment_column="dob"),
+            _level(
+                f'{both_dob} AND (damerau_levenshtein("dob_l", "dob_r") <= 1 OR '
+                '(substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND '
+                'substr("dob_l", 5, 2) = substr("dob_r", 7, 2) AND '
+                'substr("dob_l", 7, 2) = substr("dob_r", 5, 2)))',
+                "date typo or day/month swap",
+            ),
+            _level('"birth_year_l" = "birth_year_r"', "same year"),
+            _level(
+                f'{both_dob} AND damerau_levenshtein("dob_l", "dob_r") <= 2',
+                "date two edits apart",
+            ),
+            _level('abs("birth_year_l" - "birth_year_r") <= 2', "years within 2"),
+            _level('abs("birth_year_l" - "birth_year_r") <= 5', "years within 5 (estimated age)"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _simple_exact(col: str) -> dict[str, Any]:
+    return {
+        "output_column_name": col,
+        "comparison_description": col,
+        "comparison_levels": [
+            _null(col),
+            _level(f'"{col}_l" = "{col}_r"', "exact"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _text(col: str) -> dict[str, Any]:
+    return {
+        "output_column_name": col,
+        "comparison_description": col,
+        "comparison_levels": [
+            _null(col),
+            _level(f'"{col}_l" = "{col}_r"', "exact", tf_adjustment_column=col),
+            _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.9', "jaro-winkler>=0.9"),
+            _level(f'jaro_winkler_similarity("{col}_l", "{col}_r") >= 0.7', "jaro-winkler>=0.7"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def _identifier(col: str) -> dict[str, Any]:
+    return {
+        "output_column_name": col,
+        "comparison_description": col,
+        "comparison_levels": [
+            _null(col),
+            _level(f'"{col}_l" = "{col}_r"', "exact"),
+            _level(f'damerau_levenshtein("{col}_l", "{col}_r") <= 1', "one edit"),
+            _level(f'damerau_levenshtein("{col}_l", "{col}_r") <= 2', "two edits"),
+            _level("ELSE", "different"),
+        ],
+    }
+
+
+def prediction_blocking_rules(spec: LinkageSpec) -> list[str]:
+    rules = [
+        'l."first_key" = r."first_key" AND l."last_key" = r."last_key"',
+        'l."first_key" = r."last_key" AND l."last_key" = r."first_key"',
+        'l."dob" = r."dob"',
+        'l."last_key" = r."last_key" AND l."birth_year" = r."birth_year"',
+        'l."first_key" = r."first_key" AND l."birth_year" = r."birth_year"',
+    ]
+    rules += [f'l."{f.name}" = r."{f.name}"' for f in spec.extra_fields if f.block]
+    return rules
+
+
+def build_settings(spec: LinkageSpec, link_type: str = "dedupe_only") -> dict[str, Any]:
+    comparisons = [
+        _name_comparison("first_name", "last_name"),
+        _name_comparison("last_name", "first_name"),
+        _birth_comparison(),
+    ]
+    if spec.use_sex:
+        comparisons.append(_simple_exact("sex"))
+    if spec.use_nationality:
+        comparisons.append(_simple_exact("nationality"))
+    if spec.use_place:
+        comparisons.append(_text("place"))
+    for extra in spec.extra_fields:
+        builder = {"identifier": _identifier, "text": _text, "exact": _simple_exact}[extra.kind]
+        comparisons.append(builder(extra.name))
+    return {
+        "link_type": link_type,
+        "unique_id_column_name": "unique_id",
+        "comparisons": comparisons,
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(spec),
+        "retain_matching_columns": True,
+        "retain_intermediate_calculation_columns": True,
+        "additional_columns_to_retain": [],
+        "max_iterations": 20,
+    }
+
+
+# --------------------------------------------------------------------------- training
+
+
+try:  # Splink is imported lazily elsewhere; its exception base is light to import.
+    from splink.internals.exceptions import SplinkException
+except ImportError:  # pragma: no cover - splink is a hard dependency of this module
+    SplinkException = RuntimeError  # type: ignore[assignment,misc]
+
+
+def _splink_imports() -> tuple[Any, Any]:
+    from splink import DuckDBAPI, Linker
+
+    return DuckDBAPI, Linker
+
+
+def _quiet_api(api_class: Any) -> Any:
+    db_api = api_class()
+    db_api.duckdb_con.execute("SET enable_progress_bar = false")
+    return db_api
+
+
+def _register(db_api: Any, frames: Sequence[pd.DataFrame], names: Sequence[str]) -> list[Any]:
+    return [
+        db_api.register(frame, dataset_display_name=name)
+        for frame, name in zip(frames, names, strict=True)
+    ]
+
+
+def _source_names(n: int) -> list[str]:
+    return [f"source_{i}" for i in range(n)]
+
+
+def train_model(
+    frames: Sequence[pd.DataFrame],
+    spec: LinkageSpec | None = None,
+    *,
+    seed: int = 42,
+    max_pairs_u: float = 2e6,
+    recall_deterministic: float = 0.7,
+    em_max_pairs: float | None = 2e6,
+) -> dict[str, Any]:
+    """Train a model on one register (dedupe) or several tables (link); return its JSON dict.
+
+    u-probabilities come from random sampling, the prior from deterministic rules, and
+    m-probabilities from two EM sessions (blocked on names, then on birth date) so every
+    comparison is estimated at least once.
+    """
+    spec = spec or LinkageSpec()
+    DuckDBAPI, Linker = _splink_imports()
+    link_type = "dedupe_only" if len(frames) == 1 else "link_only"
+    db_api = _quiet_api(DuckDBAPI)
+    sdfs = _register(db_api, frames, _source_names(len(frames)))
+    linker = Linker(
+        sdfs if len(sdfs) > 1 else sdfs[0], build_settings(spec, link_type), log_level=None
+    )
+    deterministic = [
+        'l."first_name" = r."first_name" AND l."last_name" = r."last_name" AND l."dob" = r."dob"'
+    ]
+    deterministic += [f'l."{f.name}" = r."{f.name}"' for f in spec.extra_fields if f.block][:1]
+    linker.training.estimate_probability_two_random_records_match(
+        deterministic, recall=recall_deterministic
+    )
+    linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs_u, seed=seed)
+    model = linker.misc.save_model_to_json()
+    # With no deterministic match at all (e.g. a register without duplicates yet) the
+    # estimate is 0, which Splink cannot turn into a match weight: floor it at one match
+    # per ten million pairs.
+    model["probability_two_random_records_match"] = max(
+        float(model["probability_two_random_records_match"]), 1e-7
+    )
+    # The birth-date session trains the names; the second one, on names *and* place and
+    # sex when the spec has them, trains the birth comparison. Names alone come last: with
+    # frequent names (Zipf-like registers) EM can mistake "same common name" for "same
+    # person", so that rule is only a fallback.
+    names = 'l."first_key" = r."first_key" AND l."last_key" = r."last_key"'
+    extra = [c for c, used in (("place", spec.use_place), ("sex", spec.use_sex)) if used]
+    narrowed = names + "".join(f' AND l."{c}" = r."{c}"' for c in extra)
+    sessions = [['l."dob" = r."dob"'], [narrowed, names] if extra else [names]]
+    for candidates in sessions:
+        for rule in candidates:
+            # Each EM session runs on a fresh linker built from the model so far: a session
+            # Splink refuses (no pairs, or a level never seen among matches, m = 0) leaves
+            # the model as it was instead of half-updated.
+            session = Linker(sdfs if len(sdfs) > 1 else sdfs[0], model, log_level=None)
+            try:
+                session.training.estimate_parameters_using_expectation_maximisation(
+                    rule, max_pairs=em_max_pairs
+                )
+            except (ValueError, SplinkException) as exc:
+                logger.warning("EM session skipped (%s): %s", rule, type(exc).__name__)
+                continue
+            model = session.misc.save_model_to_json()
+            break
+    db_api.duckdb_con.close()
+    return model
+
+
+def save_model(model: dict[str, Any], path: str | Path) -> None:
+    Path(path).write_text(json.dumps(model, indent=2), encoding="utf-8")
+
+
+def load_model(path: str | Path) -> dict[str, Any]:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
+
+
+# --------------------------------------------------------------------------- results
+
+
+def _level_labels(model: dict[str, Any]) -> dict[str, list[tuple[int, str]]]:
+    """comparison name -> [(gamma value, label)] with the highest gamma first."""
+    out: dict[str, list[tuple[int, str]]] = {}
+    for comp in model["comparisons"]:
+        levels = comp["comparison_levels"]
+        non_null = [lv for lv in levels if not lv.get("is_null_level")]
+        n = len(non_null)
+        out[comp["output_column_name"]] = [
+            (n - 1 - i, lv.get("label_for_charts", "")) for i, lv in enumerate(non_null)
+        ]
+    return out
+
+
+def _pairs_from_frame(df: pd.DataFrame, model: dict[str, Any]) -> list[ScoredPair]:
+    labels = _level_labels(model)
+    has_source = "source_dataset_l" in df.columns
+    records = df.to_dict("records")
+    pairs: list[ScoredPair] = []
+    for row in records:
+        fields: dict[str, FieldAgreement] = {}
+        for name, levels in labels.items():
+            gamma = int(row[f"gamma_{name}"])
+            mw = row.get(f"mw_{name}")
+            if gamma == -1:
+                fields[name] = FieldAgreement("missing", "missing", None)
+                continue
+            label = dict(levels).get(gamma, "")
+            top = levels[0][0]
+            status: AgreementStatus = (
+                "agree" if gamma == top else "disagree" if gamma == 0 else "partial"
+            )
+            fields[name] = FieldAgreement(status, label, None if mw is None else float(mw))
+        pairs.append(
+            ScoredPair(
+                left_id=str(row["unique_id_l"]),
+                right_id=str(row["unique_id_r"]),
+                match_probability=float(row["match_probability"]),
+                match_weight=float(row["match_weight"]),
+                fields=fields,
+                left_source=str(row["source_dataset_l"]) if has_source else None,
+                right_source=str(row["source_dataset_r"]) if has_source else None,
+            )
+        )
+    return pairs
+
+
+def _predict(
+    frames: Sequence[pd.DataFrame], model: dict[str, Any], threshold: float
+) -> pd.DataFrame:
+    DuckDBAPI, Linker = _splink_imports()
+    db_api = _quiet_api(DuckDBAPI)
+    try:
+        sdfs = _register(db_api, frames, _source_names(len(frames)))
+        settings = dict(model)
+        settings["link_type"] = "dedupe_only" if len(frames) == 1 else "link_only"
+        linker = Linker(sdfs if len(sdfs) > 1 else sdfs[0], settings, log_level=None)
+        result = linker.inference.predict(
+            threshold_match_probability=threshold, warning_mode="never"
+        )
+        return result.as_pandas_dataframe()
+    finally:
+        db_api.duckdb_con.close()
+
+
+def dedupe(
+    frame: pd.DataFrame, model: dict[str, Any], *, threshold: float = 0.9
+) -> list[ScoredPair]:
+    """Scored pairs within one register at or above ``threshold`` match probability."""
+    return _pairs_from_frame(_predict([frame], model, threshold), model)
+
+
+def dedupe_ids(
+    frame: pd.DataFrame, model: dict[str, Any], *, threshold: float = 0.9
+) -> set[tuple[str, str]]:
+    """Only the (sorted) id pairs, without building per-field objects (for large runs)."""
+    df = _predict([frame], model, threshold)
+    return {
+        (a, b) if a < b else (b, a)
+        for a, b in zip(df["unique_id_l"].astype(str), df["unique_id_r"].astype(str), strict=True)
+    }
+
+
+def link(
+    left: pd.DataFrame, right: pd.DataFrame, model: dict[str, Any], *, threshold: float = 0.9
+) -> list[ScoredPair]:
+    """Scored pairs between two tables (``source_0`` = left, ``source_1`` = right)."""
+    return _pairs_from_frame(_predict([left, right], model, threshold), model)
+
+
+def cluster_pairs(ids: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[list[str]]:
+    """Connected components (union-find) of accepted pairs; singletons included."""
+    parent: dict[str, str] = {i: i for i in ids}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in pairs:
+        ra, rb = find(a), find(b)
+        if ra != rb:
+            parent[max(ra, rb)] = min(ra, rb)
+    groups: dict[str, list[str]] = {}
+    for i in parent:
+        groups.setdefault(find(i), []).append(i)
+    return sorted(groups.values(), key=lambda g: g[0])
+
+
+# --------------------------------------------------------------------------- incremental
+
+
+class IncrementalScorer:
+    """Keeps a register loaded in DuckDB and scores new records against it.
+
+    Term-frequency tables are computed once at construction, so each ``score`` call only
+    blocks and scores the pairs involving the new record (Splink ``predict_between``).
+    """
+
+    def __init__(self, register: pd.DataFrame, model: dict[str, Any]) -> None:
+        DuckDBAPI, Linker = _splink_imports()
+        self._model = dict(model)
+        self._model["link_type"] = "dedupe_only"
+        self._columns = list(register.columns)
+        self._db_api = _quiet_api(DuckDBAPI)
+        self._register = self._db_api.register(register, dataset_display_name="register")
+        con = self._db_api.duckdb_con
+        self._types = [
+            (str(r[0]), str(r[1]))
+            for r in con.execute(f"DESCRIBE {self._register.physical_name}").fetchall()
+        ]
+        self._linker = Linker(self._register, self._model, log_level=None)
+        for col in self._tf_columns():
+            self._linker.table_management.compute_tf_table(col)
+        self._counter = itertools.count()
+
+    def _tf_columns(self) -> list[str]:
+        cols: list[str] = []
+        for comp in self._model["comparisons"]:
+            for lv in comp["comparison_levels"]:
+                col = lv.get("tf_adjustment_column")
+                if col and col not in cols:
+                    cols.append(col)
+        return cols
+
+    def score(
+        self, record: PersonRecord | pd.DataFrame, *, threshold: float = 0.5
+    ) -> list[ScoredPair]:
+        """Candidates for one new record (or a small batch), best first.
+
+        The new record is the right-hand side: ``right_id`` is its id, ``left_id`` the
+        register's.
+        """
+        frame = record if isinstance(record, pd.DataFrame) else prepare_frame([record])
+        frame = frame.reindex(columns=self._columns)
+        name = f"new_records_{next(self._counter)}"
+        con = self._db_api.duckdb_con
+        # Cast to the register's column types: a lone record with empty fields would
+        # otherwise be typed by DuckDB's inference (DOUBLE for an all-null column).
+        con.register(f"{name}_raw", frame)
+        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in self._types)
+        con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM {name}_raw")
+        con.unregister(f"{name}_raw")
+        sdf = self._db_api.register(name, dataset_display_name=name)
+        try:
+            result = self._linker.inference.predict_between(
+                self._register,
+                sdf,
+                threshold_match_probability=threshold,
+                warning_mode="never",
+            )
+            df = result.as_pandas_dataframe()
+            result.drop_table_from_database_and_remove_from_cache()
+        finally:
+            sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+        pairs = _pairs_from_frame(df, self._model)
+        return sorted(pairs, key=lambda p: p.match_probability, reverse=True)
+
+    def close(self) -> None:
+        con: duckdb.DuckDBPyConnection = self._db_api.duckdb_con
+        con.close()

@@ -1,0 +1,175 @@
+"""Observatory records: projection refreshes, releases (with their lifecycle), imported
+external series and the privacy-budget ledger. None of them holds identifying data."""
+
+from __future__ import annotations
+
+import io
+import uuid
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from balise.core.state_machine import TransitionLogBase
+
+from .enums import ExternalProducer, ReleaseStatus
+
+
+class ProjectionRefresh(models.Model):
+    """One run of the projection refresh. The pseudonymised projection itself (one row per
+    unique person per year, ``statistics.schema``) is kept as Parquet bytes in ``data``: it
+    carries no identifier, so it can never be joined back to a case."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    started_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    rows = models.PositiveIntegerField(default=0)
+    years = models.JSONField(default=list)
+    contributors = models.JSONField(default=list)
+    data = models.BinaryField(editable=False)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("projection refresh")
+
+    def projection(self) -> pa.Table:
+        return pq.read_table(io.BytesIO(bytes(self.data)))
+
+
+class Release(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    period_code = models.CharField(max_length=8, editable=False, db_index=True)
+    area = models.CharField(_("area"), max_length=100, default="national")
+    version = models.PositiveSmallIntegerField(default=1)
+    status = models.CharField(
+        max_length=16, choices=ReleaseStatus.choices, default=ReleaseStatus.DRAFT, editable=False
+    )
+    previous = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="correction"
+    )
+    correction_note = models.TextField(_("correction note"), blank=True)
+    refresh = models.ForeignKey(ProjectionRefresh, on_delete=models.PROTECT, related_name="+")
+    disclosure_config = models.JSONField(default=dict)
+    audit_report = models.JSONField(default=dict)
+    parameters = models.JSONField(default=dict)
+    tables = models.JSONField(default=list)
+    delays = models.JSONField(default=list)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-year", "-quarter", "area", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_code", "area", "version"],
+                name="observatory_release_unique_version",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.area} v{self.version}"
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """A published release is immutable: only its lifecycle status may still change."""
+        if self.pk is not None and not self._state.adding:
+            stored = Release.objects.filter(pk=self.pk).values_list("status", flat=True).first()
+            fields = set(kwargs.get("update_fields") or ())
+            if stored in (ReleaseStatus.PUBLISHED, ReleaseStatus.SUPERSEDED) and fields != {
+                "status"
+            }:
+                raise ValueError("a published release is immutable")
+        self.period_code = self.period
+        super().save(*args, **kwargs)
+
+    @property
+    def period(self) -> str:
+        return f"{self.year}" + (f"-Q{self.quarter}" if self.quarter else "")
+
+    @property
+    def is_public(self) -> bool:
+        return self.status in (ReleaseStatus.PUBLISHED, ReleaseStatus.SUPERSEDED)
+
+    def table(self, name: str) -> dict | None:
+        return next((t for t in self.tables if t["name"] == name), None)
+
+
+class ReleaseTransition(TransitionLogBase):
+    release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="transitions")
+
+
+class ExternalSeries(models.Model):
+    """Aggregates imported from another producer; never mixed into Balise's person counts."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    name = models.CharField(_("name"), max_length=200)
+    producer = models.CharField(_("producer"), max_length=32, choices=ExternalProducer.choices)
+    unit = models.CharField(_("what is counted"), max_length=100)
+    source_file = models.CharField(max_length=255, blank=True)
+    sha256 = models.CharField(max_length=64)
+    imported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    imported_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-imported_at"]
+
+
+class ExternalValue(models.Model):
+    series = models.ForeignKey(ExternalSeries, on_delete=models.CASCADE, related_name="values")
+    year = models.PositiveSmallIntegerField()
+    region = models.CharField(max_length=100, default="national")
+    indicator = models.CharField(max_length=100)
+    category = models.CharField(max_length=100, default="total")
+    value = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["year", "indicator", "category", "region"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["series", "year", "region", "indicator", "category"],
+                name="observatory_external_value_unique",
+            )
+        ]
+
+
+class PrivacyBudget(models.Model):
+    """Optional differential privacy: the ε a dataset may spend across releases."""
+
+    dataset = models.CharField(_("dataset"), max_length=100, unique=True)
+    epsilon_limit = models.FloatField(_("privacy budget (ε)"), default=1.0)
+
+    def spent(self) -> float:
+        return float(self.spends.aggregate(total=models.Sum("epsilon"))["total"] or 0.0)
+
+
+class PrivacySpend(models.Model):
+    """One entry of the ledger: what was released with differential privacy, and its ε."""
+
+    budget = models.ForeignKey(PrivacyBudget, on_delete=models.PROTECT, related_name="spends")
+    epsilon = models.FloatField()
+    purpose = models.CharField(max_length=200)
+    release = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="privacy_spends"
+    )
+    result = models.JSONField(default=dict)
+    spent_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    spent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-spent_at"]

@@ -1,0 +1,208 @@
+"""Turn stored release tables into what pages, charts and the report show (labels translated,
+published figures only)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils.text import format_lazy
+from django.utils.translation import gettext_lazy as _
+
+from balise import codelists
+from balise.observatory.statistics.release import NOTES
+from balise.observatory.statistics.tables import TOTAL, standard_tables
+
+from .models import Release
+
+EXTRA_LABELS: dict[str, Any] = {
+    TOTAL: _("Total"),
+    "female": _("Women and girls"),
+    "male": _("Men and boys"),
+    "other_or_unknown": _("Other or unknown"),
+    "trans_or_non_conforming": _("Trans or gender non-conforming"),
+    "unknown": _("Unknown"),
+    "other": _("Other"),
+    "group_reporting_country": _("Citizens of the reporting country"),
+    "group_other_eu": _("Citizens of another EU country"),
+    "group_non_eu": _("Other citizenships"),
+    "group_unknown": _("Unknown citizenship"),
+    "yes": _("Yes"),
+    "no": _("No"),
+    "positive": _("Positive"),
+    "negative": _("Negative"),
+    "withdrawn": _("Withdrawn"),
+    "claimed": _("Compensation claimed"),
+    "awarded": _("Compensation awarded"),
+    "national": _("National"),
+}
+
+DIMENSION_LABELS: dict[str, Any] = {
+    "region": _("Region"),
+    "sex": _("Sex"),
+    "sex_detailed": _("Sex"),
+    "age_band": _("Age group"),
+    "minor": _("Minor at exploitation"),
+    "nationality": _("Nationality"),
+    "nationality_group": _("Citizenship group"),
+    "exploitation_form": _("Form of exploitation"),
+    "place_scope": _("Place of exploitation"),
+    "referrer_org_type": _("Referrer"),
+    "channel": _("Channel"),
+    "sector": _("Sector"),
+    "support_type": _("Support given"),
+    "residence_status": _("Residence status"),
+    "compensation": _("Compensation"),
+    "recruiter_relationship": _("Relationship to the recruiter"),
+    "network": _("Network involvement"),
+    "housed_by_exploiter": _("Housed by the exploiter"),
+    "preliminary_outcome": _("Outcome"),
+    "conclusive_outcome": _("Outcome"),
+    "reconsideration": _("Outcome"),
+}
+
+UNIT_LABELS = {"persons": _("persons"), "referrals": _("referrals"), "decisions": _("decisions")}
+
+
+def _code_labels() -> dict[str, Any]:
+    labels: dict[str, Any] = {}
+    for name in (
+        "AgeBand", "AgeGroup", "ExploitationForm", "LabourSector", "PlaceScope", "Channel",
+        "ReferrerOrgType", "SupportType", "ResidenceStatus", "RecruiterRelationship",
+        "ReconsiderationStatus",
+    ):  # fmt: skip
+        choices = getattr(codelists, name, None)
+        if choices is not None:
+            labels.update({c.value: c.label for c in choices})
+    labels.update(EXTRA_LABELS)
+    return labels
+
+
+CODE_LABELS = _code_labels()
+
+
+def label(code: str) -> Any:
+    return CODE_LABELS.get(code, code)
+
+
+def titles() -> dict[str, Any]:
+    return {spec.name: spec.title for spec in standard_tables()}
+
+
+def table_notes(release: Release, table: dict[str, Any]) -> list[Any]:
+    config = release.disclosure_config
+    notes = [
+        format_lazy(NOTES["rounding"], base=config.get("rounding_base")),
+        format_lazy(NOTES["primary"], threshold=config.get("threshold")),
+        NOTES["secondary"],
+    ]
+    if config.get("method") == "cell_key":
+        notes.append(format_lazy(NOTES["cell_key"], noise=config.get("max_noise")))
+    if table.get("multi"):
+        notes.append(NOTES["multi"])
+    notes.append(NOTES["percent"])
+    return notes
+
+
+@dataclass
+class Grid:
+    """A two-way view of a table: rows = categories of one breakdown, columns = another."""
+
+    name: str
+    title: Any
+    unit: Any
+    row_label: Any
+    column_label: Any
+    columns: list[tuple[str, Any]]
+    rows: list[tuple[str, Any, list[dict[str, Any]]]]
+    notes: list[Any] = field(default_factory=list)
+    national_slice: bool = False
+
+
+def cell_index(table: dict[str, Any]) -> dict[tuple[str, ...], dict[str, Any]]:
+    return {
+        tuple(coords): {"status": status, "value": value, "display": display, "percent": percent}
+        for coords, status, value, display, percent in table["cells"]
+    }
+
+
+def grid(release: Release, table: dict[str, Any], title: Any = None) -> Grid:
+    dims = [d["name"] for d in table["dimensions"]]
+    cats = {d["name"]: d["categories"] for d in table["dimensions"]}
+    index = cell_index(table)
+    others = [d for d in dims if d != "region"]
+    fixed: dict[str, str] = {}
+    if not others:
+        row_dim, col_dim = "region", None
+    elif len(others) == 1:
+        row_dim, col_dim = others[0], ("region" if "region" in dims else None)
+    else:
+        row_dim, col_dim = others[0], others[1]
+        fixed = {d: TOTAL for d in dims if d not in (row_dim, col_dim)}
+    if row_dim not in dims:
+        row_dim = None  # type: ignore[assignment]
+
+    def coords(row: str | None, col: str | None) -> tuple[str, ...]:
+        out = []
+        for d in dims:
+            if d == row_dim:
+                out.append(row or TOTAL)
+            elif d == col_dim:
+                out.append(col or TOTAL)
+            else:
+                out.append(fixed.get(d, TOTAL))
+        return tuple(out)
+
+    col_codes: list[str | None] = [*(cats[col_dim] if col_dim else []), None]
+    columns = [(c or TOTAL, label(c or TOTAL)) for c in col_codes]
+    rows = []
+    row_codes: list[str | None] = [*(cats[row_dim] if row_dim else []), None]
+    for r in row_codes:
+        cells = [index.get(coords(r, c), {"display": "", "value": None}) for c in col_codes]
+        rows.append((r or TOTAL, label(r or TOTAL), cells))
+    return Grid(
+        name=table["name"],
+        title=title or titles().get(table["name"], table["title"]),
+        unit=UNIT_LABELS.get(table["unit"], table["unit"]),
+        row_label=DIMENSION_LABELS.get(row_dim or "", ""),
+        column_label=DIMENSION_LABELS.get(col_dim or "", ""),
+        columns=columns,
+        rows=rows,
+        notes=table_notes(release, table),
+        national_slice=bool(fixed),
+    )
+
+
+def national_value(release: Release, name: str, category: str | None = None) -> dict[str, Any]:
+    """The national cell of a one-breakdown table (its total when ``category`` is None)."""
+    table = release.table(name)
+    if table is None:
+        return {"display": "", "value": None, "status": "missing"}
+    dims = [d["name"] for d in table["dimensions"]]
+    others = [d for d in dims if d != "region"]
+    coords = tuple((category or TOTAL) if others and d == others[0] else TOTAL for d in dims)
+    return cell_index(table).get(coords, {"display": "", "value": None, "status": "missing"})
+
+
+def national_breakdown(release: Release, name: str) -> list[tuple[str, Any, dict[str, Any]]]:
+    table = release.table(name)
+    if table is None:
+        return []
+    dims = [d["name"] for d in table["dimensions"]]
+    others = [d for d in dims if d != "region"]
+    if not others:
+        return []
+    categories = next(d["categories"] for d in table["dimensions"] if d["name"] == others[0])
+    return [(c, label(c), national_value(release, name, c)) for c in categories]
+
+
+def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, Any]]]:
+    table = release.table(name)
+    if table is None or table["dimensions"][0]["name"] != "region":
+        return []
+    index = cell_index(table)
+    width = len(table["dimensions"])
+    return [
+        (region, index.get((region, *([TOTAL] * (width - 1))), {"display": "", "value": None}))
+        for region in table["dimensions"][0]["categories"]
+    ]

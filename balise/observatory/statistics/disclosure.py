@@ -1,0 +1,196 @@
+"""Disclosure control of counted tables (reference/observatory.md, rules 2 to 6).
+
+Applied to every figure of every table of a release at once, so that a figure shown in two
+tables gets one treatment:
+
+1. perturbation (``cell_key`` method only): each cell's noise is a fixed function of its count
+   and of its cell key (sum of its persons' keys modulo 256), so the same cell always gets the
+   same noise, in every table and every run;
+2. threshold: counts from 1 to ``threshold - 1`` are suppressed and shown ``<10``;
+3. rounding to ``rounding_base``; totals are rounded on their own like any other figure;
+4. protection against differencing: secondary suppression (shown ``c``) wherever a line
+   (a total and its parts) would otherwise reveal a suppressed cell, then the release audit
+   (``audit.interval_audit``) is run and further cells are suppressed until every suppressed
+   cell keeps a feasible interval at least ``min_protection_width`` wide.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from collections.abc import Sequence
+
+from .audit import (
+    PRIMARY,
+    PUBLISHED,
+    SECONDARY,
+    interval_audit,
+    round_to_base,
+)
+from .config import DisclosureConfig
+from .structure import Structure, add_composites, add_table
+from .tables import CountTable
+
+
+class DisclosureError(RuntimeError):
+    pass
+
+
+def cell_key_noise(count: int, cell_key: int, max_noise: int) -> int:
+    """Deterministic noise of a cell from its count and cell key (0–255).
+
+    Uniform over ``-m..m`` with ``m = min(max_noise, count - 1)``: zero on average, never
+    turning a non-zero count into zero nor a zero into a non-zero count.
+    """
+    if count <= 0:
+        return 0
+    spread = min(max_noise, count - 1)
+    return cell_key * (2 * spread + 1) // 256 - spread
+
+
+class ProtectedModel:
+    """Every variable of a release with its true count, cell key, status and published value."""
+
+    def __init__(self, tables: Sequence[CountTable], config: DisclosureConfig) -> None:
+        self.config = config
+        self.tables = list(tables)
+        self.structure = Structure()
+        self.table_vars: list[list[int]] = []
+        truth: dict[int, int] = {}
+        keys: dict[int, int] = {}
+        for table in self.tables:
+            variables = add_table(self.structure, table.spec.population, table.dimensions)
+            self.table_vars.append(variables)
+            cells = list(table.cells.items())
+            ordered = _ordered_cells(table)
+            if len(ordered) != len(cells):
+                raise DisclosureError(f"{table.spec.name}: incomplete table")
+            for var, (count, cell_key) in zip(variables, ordered, strict=True):
+                if var in truth and truth[var] != count:
+                    raise DisclosureError(
+                        f"{table.spec.name}: {self.structure.keys[var]} counted as {count} "
+                        f"here and {truth[var]} in another table"
+                    )
+                truth[var], keys[var] = count, cell_key
+        for table in self.tables:
+            add_composites(self.structure, table.dimensions)
+        size = len(self.structure.keys)
+        self.truth = [truth[v] for v in range(size)]
+        self.cell_key = [keys[v] for v in range(size)]
+        self.status = [PUBLISHED] * size
+        self.value: list[int | None] = [None] * size
+
+    # Rule 1 to 3 ---------------------------------------------------------------------------
+
+    def apply_primary(self) -> None:
+        config = self.config
+        for var, count in enumerate(self.truth):
+            shown = count
+            if config.method == "cell_key":
+                shown = count + cell_key_noise(count, self.cell_key[var], config.max_noise)
+            if 1 <= shown < config.threshold:
+                self.status[var], self.value[var] = PRIMARY, None
+            else:
+                self.value[var] = round_to_base(shown, config.rounding_base)
+
+    # Rule 4 --------------------------------------------------------------------------------
+
+    def suppress(self, var: int) -> None:
+        self.status[var], self.value[var] = SECONDARY, None
+
+    def apply_line_suppression(self) -> None:
+        """No total-and-parts line may hold exactly one suppressed figure."""
+        lines = self.structure.lines
+        queue = deque(range(len(lines)))
+        queued = [True] * len(lines)
+        while queue:
+            number = queue.popleft()
+            queued[number] = False
+            line = lines[number]
+            if line.kind != "eq":
+                continue
+            members = (line.total, *line.parts)
+            if sum(1 for m in members if self.status[m] != PUBLISHED) != 1:
+                continue
+            chosen = self._candidate([line.parts, (line.total,)])
+            if chosen is None:
+                raise DisclosureError(
+                    f"no complementary cell for {self.structure.keys[members[0]]}"
+                )
+            self.suppress(chosen)
+            for other in self.structure.var_lines[chosen]:
+                if not queued[other]:
+                    queued[other] = True
+                    queue.append(other)
+
+    def _candidate(self, groups: Sequence[Sequence[int]]) -> int | None:
+        """The smallest published non-zero figure, parts before totals."""
+        for group in groups:
+            options = [m for m in group if self.status[m] == PUBLISHED and self.truth[m] > 0]
+            if options:
+                return min(options, key=lambda m: (self.truth[m], self.structure.keys[m]))
+        return None
+
+    def _nearest_candidate(self, var: int) -> int | None:
+        """A figure to suppress to widen ``var``'s interval: from its own lines first, then
+        from the lines of the hidden figures it is tied to, and so on outwards."""
+        frontier, seen = [var], {var}
+        while frontier:
+            lines = [self.structure.lines[n] for v in frontier for n in self.structure.var_lines[v]]
+            lines.sort(key=lambda line: line.kind != "eq")
+            chosen = self._candidate(
+                [[m for m in (*line.parts, line.total) if m not in seen] for line in lines]
+            )
+            if chosen is not None:
+                return chosen
+            members = {m for line in lines for m in (line.total, *line.parts)}
+            frontier = [m for m in members - seen if self.status[m] != PUBLISHED]
+            seen |= members
+        return None
+
+    def apply_audit_suppression(self) -> int:
+        """Suppress more until the interval audit passes; return the number of rounds.
+
+        Suppressing a figure only enlarges what an attacker must consider possible, so a cell
+        found protected stays protected: each round re-examines only the cells that failed.
+        """
+        config = self.config
+        only: set[int] | None = None
+        for round_number in range(1, config.max_audit_rounds + 1):
+            intervals = interval_audit(self.structure, self.status, self.value, config, only=only)
+            failing = [i for i in intervals if i.width < config.min_protection_width]
+            if not failing:
+                return round_number
+            only = set()
+            for interval in failing:
+                var = self.structure.index[interval.key]
+                only.add(var)
+                chosen = self._nearest_candidate(var)
+                if chosen is None:
+                    raise DisclosureError(f"cannot protect {interval.describe()}")
+                self.suppress(chosen)
+            if config.method == "secondary_suppression":
+                self.apply_line_suppression()
+        raise DisclosureError(f"not protected after {config.max_audit_rounds} rounds")
+
+
+def _ordered_cells(table: CountTable) -> list[tuple[int, int]]:
+    from .structure import table_cells
+
+    return [table.cells[c] for c in table_cells(table.dimensions) if c in table.cells]
+
+
+def protect(
+    tables: Sequence[CountTable], config: DisclosureConfig, *, protect_margins: bool = True
+) -> ProtectedModel:
+    """Apply disclosure control to ``tables`` together.
+
+    ``protect_margins=False`` stops after the threshold rule and rounding: such tables are
+    **not** safe to publish (the audit shows it); it exists to demonstrate the audit.
+    """
+    model = ProtectedModel(tables, config)
+    model.apply_primary()
+    if protect_margins:
+        if config.method == "secondary_suppression":
+            model.apply_line_suppression()
+        model.apply_audit_suppression()
+    return model

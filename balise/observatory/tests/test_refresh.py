@@ -1,0 +1,108 @@
+"""The projection refresh: one row per unique person per year, no identifying data."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.core.management import call_command
+
+from balise.audit.models import AuditEntry
+from balise.observatory import contributors, services
+from balise.observatory.statistics.schema import FORBIDDEN_COLUMNS
+from balise.referrals.models import Referral
+from balise.referrals.tests import factories as referrals
+from tests import factories
+
+pytestmark = pytest.mark.django_db
+
+
+@time_machine.travel(datetime.datetime(2025, 5, 10, 10, tzinfo=datetime.UTC))
+def test_the_projection_counts_persons_without_identifying_data():
+    referrer = factories.referrer_at_association()
+    first = referrals.submitted(referrer)
+    second = referrals.submitted(referrer, referrals.adult_referral_data(given_names="Awa"))
+    # The same person referred twice (found a duplicate): counted once.
+    Referral.objects.filter(pk=second.pk).update(person=first.person)
+    referrals.submitted(referrer, referrals.child_referral_data())
+    refusing = referrals.adult_referral_data(
+        consent_status="refused", consent_explained="", consent_given_at=""
+    )
+    anonymous = referrals.submitted(referrer, refusing)
+    assert anonymous.anonymous_notification
+
+    refresh = services.refresh_projection()
+
+    table = refresh.projection()
+    assert table.num_rows == 3  # four referrals, three persons
+    assert not set(table.column_names) & FORBIDDEN_COLUMNS
+    text = str(table.to_pylist())
+    for secret in ("Amina", "Awa", "Exemple", str(first.pk), str(first.person_id)):
+        assert secret not in text
+    rows = table.to_pylist()
+    assert all(r["referred"] and r["year"] == 2025 and r["quarter"] == 2 for r in rows)
+    adult = next(r for r in rows if r["exploitation_forms"] == ["domestic_servitude"]
+                 and r["channel"] == "professional_form")  # fmt: skip
+    assert adult["gender"] == "feminine"
+    assert adult["age_band"] == "30_38"
+    assert adult["citizenship"] == "NGA"
+    assert adult["nationality_group"] == "non_eu"
+    assert adult["referrer_org_type"] == "ngo"
+    assert adult["sector"] == "T"
+    assert adult["place_scope"] == "both"
+    child = next(r for r in rows if r["exploitation_forms"] == ["forced_criminality"])
+    assert child["minor_at_exploitation"] == "minor"
+    assert sum(r["channel"] == "duty_to_notify" for r in rows) == 1
+    assert refresh.contributors[0] == "referrals:referred"
+    assert AuditEntry.objects.filter(action="observatory.refresh").count() == 1
+
+
+def test_drafts_and_withdrawn_referrals_are_not_counted():
+    referrer = factories.referrer_at_association()
+    referrals.draft(referrer)
+    withdrawn = referrals.submitted(referrer)
+    from balise.referrals import services as referral_services
+
+    referral_services.referral_withdraw(acting_user=referrer, referral=withdrawn, reason="test")
+    assert services.refresh_projection().rows == 0
+
+
+def test_a_linkage_resolver_merges_persons_across_organisations():
+    referrals.submitted(factories.referrer_at_association())
+    referrals.submitted(factories.referrer_at_police_unit())
+    assert services.refresh_projection().rows == 2
+    contributors.set_person_resolver(lambda person_id: "same human")
+    try:
+        assert services.refresh_projection().rows == 1
+    finally:
+        contributors.set_person_resolver(None)
+
+
+def test_a_new_stage_is_one_registered_function():
+    def extra(builder):
+        for row in builder.rows.values():
+            row["accompanied"] = True
+
+    contributors.register("referrals", "accompanied_test")(extra)
+    try:
+        referrals.submitted(factories.referrer_at_association())
+        refresh = services.refresh_projection()
+        assert refresh.projection()["accompanied"].to_pylist() == [True]
+        assert "referrals:accompanied_test" in refresh.contributors
+    finally:
+        contributors.CONTRIBUTORS[:] = [
+            c for c in contributors.CONTRIBUTORS if c.stage != "accompanied_test"
+        ]
+
+
+def test_the_management_command_and_the_periodic_task_refresh(capsys):
+    from balise.core import scheduler
+    from balise.observatory.tasks import refresh_projection_task
+
+    referrals.submitted(factories.referrer_at_association())
+    call_command("refresh_statistics")
+    assert "1 person-periods" in capsys.readouterr().out
+    assert "balise.observatory.tasks.refresh_projection_task" in {
+        p.task_path for p in scheduler.PERIODIC
+    }
+    refresh_projection_task.enqueue()
+    assert services.latest_refresh().rows == 1
