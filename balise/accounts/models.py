@@ -84,7 +84,8 @@ class User(AbstractBaseUser):
 
     @property
     def has_access(self) -> bool:
-        return self.is_active and self.active_memberships().exists()
+        # Evaluates the memberships once: the role checks of the same request reuse them.
+        return self.is_active and len(self.active_memberships()) > 0
 
 
 class Membership(models.Model):

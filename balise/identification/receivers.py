@@ -17,6 +17,10 @@ def open_case_on_submission(sender, instance: ReferralTransition, created: bool,
     from balise.identification import services
 
     if instance.to_state == ReferralStatus.SUBMITTED:
-        services.case_open_for_referral(referral=instance.referral, actor=instance.actor)
+        services.case_open_for_referral(
+            referral=instance.referral,
+            actor=instance.actor,
+            first_submission=instance.from_state == ReferralStatus.DRAFT,
+        )
     elif instance.to_state == ReferralStatus.WITHDRAWN:
         services.case_referral_withdrawn(referral=instance.referral, actor=instance.actor)

@@ -74,14 +74,20 @@ def _require_staff(user: User) -> None:
 # -- opening ----------------------------------------------------------------------------------
 
 
-def case_open_for_referral(*, referral: Referral, actor: User | None = None) -> Case:
+def case_open_for_referral(
+    *, referral: Referral, actor: User | None = None, first_submission: bool = False
+) -> Case:
     """Open the case of a newly submitted referral (idempotent). Called inside the submission's
-    transaction by a receiver on the referral's transition log."""
-    link = CaseReferral.objects.filter(referral=referral).select_related("case").first()
-    if link:
-        return link.case
+    transaction by a receiver on the referral's transition log.
+
+    ``first_submission``: the referral has just left its draft, so no case can hold it yet and
+    the look-up is skipped (the one-to-one link still refuses a second case at the database)."""
+    if not first_submission:
+        link = CaseReferral.objects.filter(referral=referral).select_related("case").first()
+        if link:
+            return link.case
     received_at = referral.submitted_at or timezone.now()
-    case = Case.objects.create(
+    case = Case(
         person=referral.person,
         referring_organisation=referral.organisation,
         region=(referral.exploitation_region or referral.organisation.region or "")[:100],
@@ -92,7 +98,7 @@ def case_open_for_referral(*, referral: Referral, actor: User | None = None) -> 
         preliminary_due=clocks.preliminary_due(received_at),
     )
     case.next_deadline, case.next_deadline_kind = clocks.next_deadline(case)
-    case.save(update_fields=["next_deadline", "next_deadline_kind"])
+    case.save(force_insert=True)
     CaseExploitationForm.objects.bulk_create(
         [CaseExploitationForm(case=case, form=f) for f in dict.fromkeys(case.exploitation_forms)]
     )

@@ -1,12 +1,12 @@
-"""Look for possible matches once a referral's submission has committed, in a task, so that
+"""Look for possible matches in a task enqueued with a referral's submission, so that
 submitting stays fast and the referrals app knows nothing about linkage."""
 
 from __future__ import annotations
 
-from django.db import transaction
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
+from balise.core.tasks import enqueue_with_change
 from balise.referrals.enums import ReferralStatus
 from balise.referrals.models import ReferralTransition
 
@@ -18,10 +18,6 @@ def score_on_submission(sender, instance: ReferralTransition, created: bool, **k
     person_id = instance.referral.person_id
     if person_id is None:
         return
-    transaction.on_commit(lambda: _enqueue(str(person_id)))
-
-
-def _enqueue(person_id: str) -> None:
     from balise.linkage.tasks import score_person_task
 
-    score_person_task.enqueue(person_id)
+    enqueue_with_change(score_person_task, str(person_id))

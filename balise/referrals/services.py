@@ -1,7 +1,7 @@
 """Writes on referrals: drafts, submission, withdrawal, information requests.
 
 Every function is atomic, checks who is acting, and writes to the audit log in the same
-transaction. Side effects (notifications) run after commit."""
+transaction. Side effects (notifications) are enqueued with the change and run after commit."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
 from balise.codelists.lists import Channel, ConsentStatus
+from balise.core.tasks import enqueue_with_change
 from balise.jurisdictions.profiles import get_profile
 from balise.persons.models import Person, is_presumed_minor
 from balise.referrals import lifecycle, screening
@@ -362,8 +363,9 @@ def _after_submission(
     )
     if referral.presumed_minor:
         audit_record(actor=acting_user, action=ReferralAction.CHILD_PATHWAY, obj=referral)
-        referral_id = str(referral.pk)
-        transaction.on_commit(lambda: _enqueue_child_alert(referral_id))
+        from balise.referrals.tasks import notify_child_protection
+
+        enqueue_with_change(notify_child_protection, str(referral.pk))
 
 
 def referral_create_and_submit(
@@ -456,12 +458,6 @@ def referral_create_and_submit_once(
             return referral_submit(acting_user=acting_user, referral=found), False
         return found, False
     return referral, True
-
-
-def _enqueue_child_alert(referral_id: str) -> None:
-    from balise.referrals.tasks import notify_child_protection
-
-    notify_child_protection.enqueue(referral_id)
 
 
 def _materialise(referral: Referral, c: dict[str, Any]) -> None:

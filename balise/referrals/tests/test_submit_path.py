@@ -4,7 +4,7 @@ and still every rule (idempotency, conflicts, refusal of those who may not refer
 import datetime
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 
 from balise.audit.models import AuditEntry
@@ -19,15 +19,19 @@ pytestmark = pytest.mark.django_db
 URL = "/api/v1/referrals/"
 
 
-def body(**overrides):
-    out = {"submit": True}
-    for key, value in rf.adult_referral_data(**overrides).items():
+def _json_ready(data):
+    out = {}
+    for key, value in data.items():
         if isinstance(value, datetime.datetime):
             value = value.isoformat(timespec="minutes")
         elif isinstance(value, datetime.date):
             value = value.isoformat()
         out[key] = value
     return out
+
+
+def body(**overrides):
+    return {"submit": True, **_json_ready(rf.adult_referral_data(**overrides))}
 
 
 def test_one_submission_costs_a_bounded_number_of_queries(api_client_for):
@@ -50,9 +54,15 @@ def test_one_submission_costs_a_bounded_number_of_queries(api_client_for):
     assert len(inserts) == 3, inserts
     assert not any('FROM "referrals_referral"' in s for s in sql), sql
     assert not any(s.startswith('UPDATE "referrals_referral"') for s in sql), sql
-    # Token, access check, memberships, then the writes: nothing else reads before them.
+    # The token, then the memberships (read once: the access check and the organisation
+    # reuse them), then the writes: nothing else reads before them.
     first_write = next(i for i, s in enumerate(sql) if s.startswith("INSERT"))
-    assert len([s for s in sql[:first_write] if s.startswith("SELECT")]) <= 3, sql[:first_write]
+    assert len([s for s in sql[:first_write] if s.startswith("SELECT")]) <= 2, sql[:first_write]
+    # The case opened for a first submission does not look for an existing one, and each audit
+    # entry costs its chain lock, its row and the head's update: no savepoints around them (the
+    # one savepoint is the submission's own block, nested in the test's transaction).
+    assert not any('FROM "identification_casereferral"' in s for s in sql), sql
+    assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1, sql
 
 
 def test_one_step_submission_writes_one_audit_entry_and_the_transition(api_client_for):
@@ -100,3 +110,42 @@ def test_who_may_not_refer_is_refused_without_any_write(api_client_for):
     assert r.status_code == 403
     assert not Referral.objects.exists()
     assert not AuditEntry.objects.filter(action=ReferralAction.SUBMITTED).exists()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_follow_up_work_is_queued_with_the_submission_itself(settings, api_client_for):
+    """With the database task backend, the duplicate scoring and the child-protection alert are
+    written in the submission's transaction: both or neither, never lost after a commit."""
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    api = api_client_for(factories.referrer_at_association())
+    r = api.post(URL, body(), format="json")
+    assert r.status_code == 201, r.json()
+    assert DBTaskResult.objects.filter(task_path__endswith="score_person_task").count() == 1
+
+    # A child's referral adds the child-protection alert.
+    r = api.post(URL, _json_ready(rf.child_referral_data()) | {"submit": True}, format="json")
+    assert r.status_code == 201, r.json()
+    assert DBTaskResult.objects.filter(task_path__endswith="notify_child_protection").count() == 1
+    # A submission that fails after the work was queued leaves no task behind.
+    from balise.core.tasks import enqueue_with_change
+    from balise.linkage.tasks import score_person_task
+
+    before = DBTaskResult.objects.count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        enqueue_with_change(score_person_task, "00000000-0000-0000-0000-000000000000")
+        assert DBTaskResult.objects.count() == before + 1
+        raise RuntimeError("the change fails")
+    assert DBTaskResult.objects.count() == before
+
+
+def test_other_task_backends_run_the_follow_up_only_after_commit(
+    django_capture_on_commit_callbacks,
+):
+    from balise.core.tasks import enqueue_with_change
+    from balise.linkage.tasks import score_person_task
+
+    with django_capture_on_commit_callbacks() as callbacks, transaction.atomic():
+        enqueue_with_change(score_person_task, "00000000-0000-0000-0000-000000000000")
+    assert len(callbacks) == 1
