@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import hashlib
 import hmac
 import json
 import uuid
+from collections.abc import Iterator
 from typing import Any
 
 from django.conf import settings
@@ -11,6 +14,11 @@ from django.db import models, transaction
 
 from balise.audit.enums import AuditAction
 from balise.audit.models import GENESIS_HASH, AuditChainHead, AuditEntry
+
+#: Entries recorded inside ``audit_batch()``, waiting to be chained at its end.
+_pending: contextvars.ContextVar[list[AuditEntry] | None] = contextvars.ContextVar(
+    "balise_audit_pending", default=None
+)
 
 _FORBIDDEN_DETAIL_KEYS = {
     "name",
@@ -62,7 +70,8 @@ def audit_record(
     subject: str = "",
     details: dict[str, Any] | None = None,
 ) -> AuditEntry:
-    """Append one entry to the chain. Call it inside the transaction of the change it records."""
+    """Append one entry to the chain (at the end of the enclosing ``audit_batch()`` if any).
+    Call it inside the transaction of the change it records."""
     details = details or {}
     leaked = _FORBIDDEN_DETAIL_KEYS & set(details)
     if leaked:
@@ -75,29 +84,63 @@ def audit_record(
         actor_id = None
     if organisation is None and actor_id is not None and hasattr(actor, "primary_organisation"):
         organisation = actor.primary_organisation()
-    # No savepoint of its own: an entry that cannot be written fails the whole change it records,
-    # and two fewer round trips per entry matter on the busiest paths (a referral's submission).
+    entry = AuditEntry(
+        actor_id=actor_id,
+        organisation_id=getattr(organisation, "pk", organisation),
+        action=str(action),
+        object_type=object_type,
+        object_id=str(object_id) if object_id else "",
+        subject_hash=subject_hash(subject) if subject else "",
+        details=details,
+    )
+    pending = _pending.get()
+    if pending is not None:
+        pending.append(entry)
+    else:
+        _append([entry])
+    return entry
+
+
+def _append(entries: list[AuditEntry]) -> None:
+    """Chain ``entries`` after the head and write them: one lock on the head, one insert, one
+    update, whatever their number. No savepoint of its own: an entry that cannot be written
+    fails the whole change it records."""
     with transaction.atomic(savepoint=False):
         head, _ = AuditChainHead.objects.select_for_update().get_or_create(
             id=1, defaults={"last_hash": GENESIS_HASH}
         )
-        entry = AuditEntry(
-            id=head.last_entry_id + 1,
-            actor_id=actor_id,
-            organisation_id=getattr(organisation, "pk", organisation),
-            action=str(action),
-            object_type=object_type,
-            object_id=str(object_id) if object_id else "",
-            subject_hash=subject_hash(subject) if subject else "",
-            details=details,
-            prev_hash=head.last_hash,
-        )
-        entry.entry_hash = compute_hash(entry)
-        entry.save(force_insert=True)
-        head.last_hash = entry.entry_hash
-        head.last_entry_id = entry.id
+        last_id, last_hash = head.last_entry_id, head.last_hash
+        for entry in entries:
+            last_id += 1
+            entry.id = last_id
+            entry.prev_hash = last_hash
+            entry.entry_hash = last_hash = compute_hash(entry)
+        AuditEntry.objects.bulk_create(entries)
+        head.last_hash = last_hash
+        head.last_entry_id = last_id
         head.save(update_fields=["last_hash", "last_entry_id"])
-    return entry
+
+
+@contextlib.contextmanager
+def audit_batch() -> Iterator[None]:
+    """Write the entries recorded inside the block together when it ends without error.
+
+    Use it inside the transaction of a change that records several entries (a referral's
+    submission and the case it opens): the chain's lock is then taken once, at the end of
+    the change, just before its commit, so that concurrent changes wait for it the least. An
+    error inside the block writes nothing (the transaction around it rolls back). Nested
+    blocks join the outermost."""
+    if _pending.get() is not None:
+        yield
+        return
+    entries: list[AuditEntry] = []
+    token = _pending.set(entries)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    if entries:
+        _append(entries)
 
 
 def audit_verify_chain() -> tuple[int, int | None]:

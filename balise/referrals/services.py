@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from balise.audit.enums import AuditAction
-from balise.audit.services import audit_record
+from balise.audit.services import audit_batch, audit_record
 from balise.codelists.lists import Channel, ConsentStatus
 from balise.core.tasks import enqueue_with_change
 from balise.jurisdictions.profiles import get_profile
@@ -305,7 +305,8 @@ def referral_submit(*, acting_user, referral: Referral) -> Referral:  # noqa: AN
 
     Raises ``ReferralInvalid`` with the errors of each field when the draft is not complete.
     """
-    with transaction.atomic():
+    # The entries of the submission and of the case it opens are chained together at the end.
+    with transaction.atomic(), audit_batch():
         locked = Referral.objects.select_for_update().get(pk=referral.pk)
         if locked.status != ReferralStatus.DRAFT:
             if locked.referrer_id == acting_user.pk or locked.organisation in (
@@ -342,7 +343,7 @@ def _after_submission(
     *,
     created_fields: list[str] | None = None,
 ) -> None:
-    """Audit entries (last in the transaction: they take the audit chain's lock) and the child
+    """Audit entries (chained at the end of the submission's ``audit_batch``) and the child
     pathway's alert after commit. ``created_fields`` (field names, never values) marks a referral
     created and submitted in one step: one entry records both."""
     details: dict[str, Any] = {
@@ -435,7 +436,7 @@ def referral_create_and_submit_once(
             return found, False
         raise ReferralInvalid(errors)
     try:
-        with transaction.atomic():
+        with transaction.atomic(), audit_batch():
             _materialise(referral, cleaned)
             # A new row nobody else can see yet: the lifecycle's rule decides the state, the
             # transition is logged as ``StateMachine.apply`` would, without re-reading the row.

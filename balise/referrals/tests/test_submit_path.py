@@ -63,6 +63,9 @@ def test_one_submission_costs_a_bounded_number_of_queries(api_client_for):
     # one savepoint is the submission's own block, nested in the test's transaction).
     assert not any('FROM "identification_casereferral"' in s for s in sql), sql
     assert len([s for s in sql if s.startswith("SAVEPOINT")]) == 1, sql
+    # The submission's entry and the case's are chained together: one lock on the chain.
+    head_reads = [s for s in sql if s.startswith("SELECT") and "audit_auditchainhead" in s]
+    assert len(head_reads) == 1, head_reads
 
 
 def test_one_step_submission_writes_one_audit_entry_and_the_transition(api_client_for):
