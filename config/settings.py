@@ -152,6 +152,8 @@ TEMPLATES = [
                 "balise.core.context_processors.balise",
                 "csp.context_processors.nonce",
             ],
+            # Arrows that follow the reading direction ({% arrow_back %}, {% arrow_forward %}).
+            "builtins": ["balise.core.templatetags.direction"],
         },
     },
 ]
