@@ -1,31 +1,29 @@
-"""Evidence files: size and type limits, with the type read from the content, not the name."""
+"""Evidence files: size and type limits, with the type read from the content, not the name
+(``core.files``); they are sealed before they are stored (``services.update_submit``)."""
 
 from __future__ import annotations
 
 import hashlib
-import io
-import zipfile
 from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-# extension -> (content type, kind of check)
+from balise.core import files
+
+# extension -> the content type its content must show (``core.files.sniff``)
 ALLOWED = {
-    ".pdf": ("application/pdf", "pdf"),
-    ".png": ("image/png", "png"),
-    ".jpg": ("image/jpeg", "jpeg"),
-    ".jpeg": ("image/jpeg", "jpeg"),
-    ".docx": (
-        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        "zip:word/",
-    ),
-    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "zip:xl/"),
-    ".odt": ("application/vnd.oasis.opendocument.text", "zip:mimetype"),
-    ".ods": ("application/vnd.oasis.opendocument.spreadsheet", "zip:mimetype"),
-    ".csv": ("text/csv", "text"),
-    ".txt": ("text/plain", "text"),
+    ".pdf": files.PDF,
+    ".png": files.PNG,
+    ".jpg": files.JPEG,
+    ".jpeg": files.JPEG,
+    ".docx": files.DOCX,
+    ".xlsx": files.XLSX,
+    ".odt": files.ODT,
+    ".ods": files.ODS,
+    ".csv": files.CSV,
+    ".txt": files.TEXT,
 }
 MAX_FILES = 5
 
@@ -41,33 +39,6 @@ class CheckedFile:
     size: int
     sha256: str
     data: bytes
-
-
-def _matches(check: str, data: bytes) -> bool:
-    if check == "pdf":
-        return data.startswith(b"%PDF-")
-    if check == "png":
-        return data.startswith(b"\x89PNG\r\n\x1a\n")
-    if check == "jpeg":
-        return data.startswith(b"\xff\xd8\xff")
-    if check.startswith("zip:"):
-        if not data.startswith(b"PK\x03\x04"):
-            return False
-        try:
-            names = zipfile.ZipFile(io.BytesIO(data)).namelist()
-        except zipfile.BadZipFile:
-            return False
-        marker = check[4:]
-        return any(n == marker or n.startswith(marker) for n in names)
-    if check == "text":
-        if b"\x00" in data:
-            return False
-        try:
-            data.decode("utf-8")
-        except UnicodeDecodeError:
-            return False
-        return True
-    return False
 
 
 def check_upload(upload) -> CheckedFile:  # noqa: ANN001
@@ -90,8 +61,9 @@ def check_upload(upload) -> CheckedFile:  # noqa: ANN001
             _("%(name)s is too large (at most %(mb)s MB)."),
             params={"name": name, "mb": max_bytes() // (1024 * 1024)},
         )
-    content_type, check = ALLOWED[ext]
-    if not data or not _matches(check, data):
+    content_type = ALLOWED[ext]
+    shown = files.sniff(data)
+    if shown != (files.TEXT if content_type == files.CSV else content_type):
         raise ValidationError(
             _("%(name)s: the content does not match its type."), params={"name": name}
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import io
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
@@ -20,6 +21,7 @@ from django.utils.translation import gettext as _
 from balise.accounts.models import Membership
 from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
+from balise.core.files import seal, unseal
 from balise.core.state_machine import TransitionNotAllowed
 from balise.jurisdictions.profiles import get_profile
 from balise.organisations.models import Organisation
@@ -365,7 +367,7 @@ def update_submit(
             size=f.size,
             sha256=f.sha256,
         )
-        ev.file.save(str(ev.id), ContentFile(f.data), save=False)
+        ev.file.save(str(ev.id), ContentFile(seal(f.data, aad=evidence_aad(ev))), save=False)
         ev.save()
     audit_record(
         actor=acting_user,
@@ -457,7 +459,13 @@ def evidence_open(*, acting_user, evidence: Evidence):  # noqa: ANN001, ANN201
             obj=evidence,
             details={"update": str(evidence.update_id)},
         )
-    return evidence.file.open("rb")
+    with evidence.file.open("rb") as handle:
+        return io.BytesIO(unseal(handle.read(), aad=evidence_aad(evidence)))
+
+
+def evidence_aad(evidence: Evidence) -> str:
+    """What an evidence file is sealed to: moved to another record, it no longer opens."""
+    return f"plans.Evidence:{evidence.pk}"
 
 
 @transaction.atomic

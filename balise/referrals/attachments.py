@@ -8,7 +8,6 @@ import hashlib
 import os
 from pathlib import Path
 
-from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -18,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
-from balise.core import crypto
+from balise.core import files
 from balise.referrals.models import Attachment, Referral
 from balise.referrals.permissions import can_edit_draft
 from balise.referrals.validation import check_text
@@ -35,31 +34,8 @@ ALLOWED_TYPES = {
 
 def sniff(head: bytes) -> str | None:
     """The content type that the first bytes show, among the allowed ones; None otherwise."""
-    if head.startswith(b"%PDF-"):
-        return "application/pdf"
-    if head.startswith(b"\xff\xd8\xff"):
-        return "image/jpeg"
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return "image/png"
-    if _is_plain_text(head):
-        return "text/plain"
-    return None
-
-
-def _is_plain_text(data: bytes) -> bool:
-    if not data or b"\x00" in data:
-        return False
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        # A multi-byte character cut at the end of the sample is fine.
-        if exc.start < len(data) - 4:
-            return False
-        text = data[: exc.start].decode("utf-8")
-    lowered = text[:4096].lower()
-    if "<script" in lowered or "<html" in lowered or "<svg" in lowered or "<!doctype" in lowered:
-        return False
-    return all(c.isprintable() or c in "\n\r\t\f" for c in text)
+    found = files.sniff(head, sample=True)
+    return found if found in ALLOWED_TYPES else None
 
 
 def _path(attachment: Attachment) -> Path:
@@ -71,8 +47,8 @@ def _path(attachment: Attachment) -> Path:
     )
 
 
-def _aad(attachment: Attachment) -> bytes:
-    return f"referrals.Attachment:{attachment.pk}".encode()
+def _aad(attachment: Attachment) -> str:
+    return f"referrals.Attachment:{attachment.pk}"
 
 
 def validate_upload(upload: UploadedFile) -> tuple[bytes, str]:
@@ -95,7 +71,7 @@ def validate_upload(upload: UploadedFile) -> tuple[bytes, str]:
             ),
             code="type",
         )
-    if content_type == "text/plain" and not _is_plain_text(data):
+    if content_type == "text/plain" and not files.is_plain_text(data):
         raise ValidationError(_("This text file contains unexpected content."), code="type")
     return data, content_type
 
@@ -129,11 +105,8 @@ def attachment_add(*, acting_user, referral: Referral, upload: UploadedFile) -> 
         )
         path = _path(attachment)
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        ring = crypto.keyring()
-        nonce = os.urandom(12)
-        sealed = AESGCM(ring.keys[ring.primary_id]).encrypt(nonce, data, _aad(attachment))
         tmp = path.with_suffix(".tmp")
-        tmp.write_bytes(ring.primary_id.encode() + b"$" + nonce + sealed)
+        tmp.write_bytes(files.seal(data, aad=_aad(attachment)))
         os.chmod(tmp, 0o600)
         os.replace(tmp, path)
         try:
@@ -152,12 +125,7 @@ def attachment_add(*, acting_user, referral: Referral, upload: UploadedFile) -> 
 
 def attachment_read(*, acting_user, attachment: Attachment) -> bytes:  # noqa: ANN001
     """Decrypt a file for a user whose access the caller has checked; audited."""
-    raw = _path(attachment).read_bytes()
-    key_id, _sep, rest = raw.partition(b"$")
-    key = crypto.keyring().keys.get(key_id.decode())
-    if key is None:
-        raise crypto.DecryptionError("unknown key id")
-    data = AESGCM(key).decrypt(rest[:12], rest[12:], _aad(attachment))
+    data = files.unseal(_path(attachment).read_bytes(), aad=_aad(attachment))
     audit_record(
         actor=acting_user,
         action=AuditAction.DOWNLOAD,

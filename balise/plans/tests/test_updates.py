@@ -1,6 +1,7 @@
 """Progress updates: submission, evidence files, validation and return."""
 
 import io
+import pathlib
 import zipfile
 from decimal import Decimal
 
@@ -150,9 +151,13 @@ def test_evidence_is_stored_privately_and_downloads_are_audited(signed_in, situa
         ],
     )
     evidence = Evidence.objects.get(original_name="compte-rendu.docx")
-    # Stored under a random name, out of any served URL.
+    # Stored under a random name, out of any served URL, sealed: the disk holds no plaintext.
     assert "compte-rendu" not in evidence.file.name
     assert str(settings.MEDIA_ROOT) in evidence.file.path
+    on_disk = pathlib.Path(evidence.file.path).read_bytes()
+    assert b"word/" not in on_disk and not on_disk.startswith(b"PK")
+    notes = Evidence.objects.get(original_name="notes.txt")
+    assert "Relevé".encode() not in pathlib.Path(notes.file.path).read_bytes()
     url = reverse("plans:evidence", args=[evidence.pk])
     before = AuditEntry.objects.filter(action="download").count()
     response = signed_in(s.coordinator).get(url)
@@ -168,3 +173,24 @@ def test_evidence_is_stored_privately_and_downloads_are_audited(signed_in, situa
     assert signed_in(s.other_member).get(url).status_code == 404
     assert signed_in(pf.outsider()).get(url).status_code == 404
     assert AuditEntry.objects.filter(action="download").count() == before + 2
+
+
+def test_evidence_stored_before_sealing_is_sealed_by_the_migration(signed_in, situation):
+    import importlib
+
+    from django.apps import apps
+    from django.core.files.base import ContentFile
+
+    s = situation
+    _post(signed_in(s.lead_member), s, evidence=[SimpleUploadedFile("old.pdf", PDF)])
+    evidence = Evidence.objects.get()
+    # As an earlier version stored it: the plain file.
+    storage, name = evidence.file.storage, evidence.file.name
+    storage.delete(name)
+    storage.save(name, ContentFile(PDF))
+    migration = importlib.import_module("balise.plans.migrations.0002_seal_evidence_files")
+    migration.seal_existing(apps, None)
+    migration.seal_existing(apps, None)  # run twice: a sealed file is left as it is
+    assert pathlib.Path(evidence.file.path).read_bytes() != PDF
+    response = signed_in(s.coordinator).get(reverse("plans:evidence", args=[evidence.pk]))
+    assert b"".join(response.streaming_content) == PDF
