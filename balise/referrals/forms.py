@@ -137,12 +137,25 @@ def _fixed(choices: list[tuple[str, Any]]) -> Any:
     return lambda: frozen
 
 
+class _SharedFields(dict):
+    """A form's class fields that its instance uses as they are: ``deepcopy`` gives a plain
+    dict of the same field objects."""
+
+    def __deepcopy__(self, memo: dict) -> dict:
+        return dict(self)
+
+
 class StepForm(forms.Form):
     step: str = ""
     title: Any = ""
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, validation_only: bool = False, **kwargs: Any) -> None:
+        """``validation_only``: the form is only cleaned, never rendered nor changed (a
+        submission's validation, on every API call), so it shares its class's field objects
+        instead of deep-copying them — cleaning does not change a field."""
         kwargs.setdefault("label_suffix", "")
+        if validation_only:
+            self.base_fields = _SharedFields(type(self).base_fields)
         super().__init__(*args, **kwargs)
 
 

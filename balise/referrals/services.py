@@ -119,11 +119,20 @@ def _fingerprint(channel: str, data: dict[str, Any]) -> str:
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
-def step_form(referral: Referral, step: str, data: dict[str, Any] | None = None) -> StepForm:
+def step_form(
+    referral: Referral,
+    step: str,
+    data: dict[str, Any] | None = None,
+    *,
+    validation_only: bool = False,
+) -> StepForm:
     """The step's form bound to ``data`` or to what the draft holds."""
     form_class = FORM_BY_STEP[step]
     source = (referral.draft_data or {}) if data is None else data
-    return form_class(data={k: v for k, v in source.items() if k in form_class.base_fields})
+    return form_class(
+        data={k: v for k, v in source.items() if k in form_class.base_fields},
+        validation_only=validation_only,
+    )
 
 
 def referral_draft_create(
@@ -241,7 +250,7 @@ def validate_draft(referral: Referral) -> tuple[dict[str, Any], dict[str, list[s
     cleaned: dict[str, Any] = {}
     errors: dict[str, list[str]] = {}
     for form_class in STEP_FORMS:
-        form = step_form(referral, form_class.step)
+        form = step_form(referral, form_class.step, validation_only=True)
         if form.is_valid():
             cleaned.update(form.cleaned_data)
         else:
