@@ -1,20 +1,30 @@
 """/api/v1/public-reports/: the staff side of anonymous public reports (list, read, answer,
-triage), and /api/v1/public/report/: the anonymous submission for other front ends (a partner's
-app, a kiosk), under the same rules as the page: a single-use proof-of-work challenge, the
-honeypot field, the per-address rate limit (shared with the page), nothing kept about the
-caller, and the receipt code returned once."""
+triage), and /api/v1/public/report/: the anonymous side for other front ends (a partner's app,
+a kiosk), under the same rules as the pages.
+
+* Submission: a single-use proof-of-work challenge, the honeypot field, the per-address rate
+  limit (shared with the page), nothing kept about the caller, the receipt code returned once.
+* Follow-up: the receipt code opens the reporter's conversation, to read the team's answers and
+  add information. The code travels in the body (``code``) or in an ``Authorization: Receipt
+  <code>`` header, never in the URL; every use counts against the page's per-address limit on
+  code attempts, renews the code, and a wrong, expired, malformed or missing code gets one and
+  the same answer after one Argon2id verification."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponseBase
 from django.urls import path
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from drf_spectacular.utils import extend_schema
-from rest_framework import mixins, serializers, status, viewsets
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_field
+from rest_framework import authentication, mixins, serializers, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import NotFound
+from rest_framework.exceptions import AuthenticationFailed, NotFound, Throttled
 from rest_framework.exceptions import PermissionDenied as DRFPermissionDenied
 from rest_framework.exceptions import ValidationError as DRFValidationError
 from rest_framework.permissions import AllowAny
@@ -25,8 +35,17 @@ from rest_framework.views import APIView
 from balise.core.state_machine import TransitionNotAllowed
 from balise.public_reports import conf, ratelimit, selectors, services
 from balise.public_reports import pow as proof_of_work
-from balise.public_reports.enums import MinorsInvolved, ReportClosureReason, ReportStatus
-from balise.public_reports.forms import PublicReportForm, validate_plain_text
+from balise.public_reports.enums import (
+    AuthorKind,
+    MinorsInvolved,
+    ReportClosureReason,
+    ReportStatus,
+)
+from balise.public_reports.forms import (
+    PublicReportForm,
+    ReporterAdditionForm,
+    validate_plain_text,
+)
 from balise.public_reports.models import PublicReport, PublicReportMessage
 from balise.public_reports.permissions import can_handle_public_reports
 from balise.public_reports.views import PUBLIC_LANGUAGES, pow_message
@@ -208,20 +227,33 @@ class ChallengeSerializer(serializers.Serializer):
     difficulty = serializers.IntegerField()
 
 
-def _public(response: Response) -> Response:
+def _public(response: HttpResponseBase) -> HttpResponseBase:
     response["Cache-Control"] = "no-store"
     response["Pragma"] = "no-cache"
     response["Referrer-Policy"] = "no-referrer"
     return response
 
 
+def _reporter_language(request: Request) -> str:
+    """``language`` of the body (fr, en, ar), else the ``Accept-Language`` header: no cookie."""
+    lang = str(request.data.get("language") or "") if isinstance(request.data, dict) else ""
+    if lang not in PUBLIC_LANGUAGES:
+        lang = translation.get_language_from_request(request._request)
+        lang = lang if lang in PUBLIC_LANGUAGES else settings.LANGUAGE_CODE
+    return lang
+
+
 class _AnonymousView(APIView):
     """No account, no token, no session; DRF's own throttles are off because they would keep
-    the caller's address in the cache in clear (the app's rate limit keys on a keyed hash)."""
+    the caller's address in the cache in clear (the app's rate limit keys on a keyed hash).
+    Every answer, errors included, is never cached and carries no referrer."""
 
     authentication_classes: list = []
     permission_classes = [AllowAny]
     throttle_classes: list = []
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        return _public(super().finalize_response(request, response, *args, **kwargs))
 
 
 class PublicChallengeView(_AnonymousView):
@@ -230,7 +262,7 @@ class PublicChallengeView(_AnonymousView):
         """A fresh proof-of-work challenge: find ``solution`` such that
         SHA-256(challenge + ":" + solution) starts with ``difficulty`` zero bits."""
         challenge = proof_of_work.issue_challenge()
-        return _public(Response({"challenge": challenge.token, "difficulty": challenge.difficulty}))
+        return Response({"challenge": challenge.token, "difficulty": challenge.difficulty})
 
 
 class PublicSubmitView(_AnonymousView):
@@ -242,12 +274,9 @@ class PublicSubmitView(_AnonymousView):
     def post(self, request: Request) -> Response:
         """Send an anonymous report. The receipt code in the answer is shown this once and
         never stored in clear: keep it to read the answers and add information."""
-        lang = str(request.data.get("language") or "") if isinstance(request.data, dict) else ""
-        if lang not in PUBLIC_LANGUAGES:
-            lang = translation.get_language_from_request(request._request)
-            lang = lang if lang in PUBLIC_LANGUAGES else settings.LANGUAGE_CODE
+        lang = _reporter_language(request)
         with translation.override(lang):
-            return _public(self._submit(request, lang))
+            return self._submit(request, lang)
 
     def _submit(self, request: Request, lang: str) -> Response:
         limit, window = conf.submission_rate()
@@ -287,6 +316,174 @@ class PublicSubmitView(_AnonymousView):
         )
 
 
+# -- the reporter's follow-up ---------------------------------------------------------------
+
+RECEIPT_SCHEME = "Receipt"
+
+
+class ReceiptCodeHeader(authentication.BaseAuthentication):
+    """Names the ``Authorization: Receipt <code>`` scheme, for the ``WWW-Authenticate`` header
+    of a refused code and for the OpenAPI description. It signs nobody in: the views read the
+    code themselves, after counting the attempt, because it may also come in the body."""
+
+    def authenticate(self, request: Request) -> None:
+        return None
+
+    def authenticate_header(self, request: Request) -> str:
+        return RECEIPT_SCHEME
+
+
+class ReceiptCodeScheme(OpenApiAuthenticationExtension):
+    target_class = ReceiptCodeHeader
+    name = "receiptCode"
+
+    def get_security_definition(self, auto_schema) -> dict[str, Any]:  # noqa: ANN001
+        return {
+            "type": "http",
+            "scheme": RECEIPT_SCHEME,
+            "description": (
+                "The receipt code given when the report was sent, as "
+                "`Authorization: Receipt 7K2QD-M9XRT-4HBWN-P3C8Z` (or as `code` in the body)."
+            ),
+        }
+
+
+def _code_from(request: Request) -> str:
+    """The receipt code of the body (``code``) or of the ``Authorization: Receipt`` header.
+    Never the URL's: a code in a query string is ignored."""
+    scheme, _sep, rest = request.META.get("HTTP_AUTHORIZATION", "").strip().partition(" ")
+    in_header = rest.strip() if scheme.lower() == RECEIPT_SCHEME.lower() else ""
+    value = request.data.get("code") if isinstance(request.data, dict) else None
+    in_body = value if isinstance(value, str) else ""
+    if in_header and in_body:
+        raise DRFValidationError(
+            {"code": [_("Send the receipt code once: in the body or in the Authorization header.")]}
+        )
+    return in_header or in_body
+
+
+def _open_with_code(request: Request) -> PublicReport:
+    """Count the attempt against the page's per-address limit, then open the report. Wrong,
+    expired, malformed and missing codes all get the same refusal."""
+    limit, window = conf.code_attempt_rate()
+    if not ratelimit.hit("code", request._request, limit=limit, window=window):
+        raise Throttled(
+            detail=_("Too many attempts from your connection. Please wait a while and try again.")
+        )
+    report = services.public_report_open(code=_code_from(request))
+    if report is None:
+        raise AuthenticationFailed(
+            _(
+                "This code does not open any report. Check what you typed; a code stops "
+                "working after a long time without use."
+            )
+        )
+    return report
+
+
+class ReporterMessageSerializer(serializers.Serializer):
+    """A message as the reporter sees it: from the team (never a staff member's name) or their
+    own, dated to the day as on the page."""
+
+    author_kind = serializers.ChoiceField(choices=AuthorKind.choices)
+    body = serializers.CharField()
+    date = serializers.SerializerMethodField()
+
+    def get_date(self, message: PublicReportMessage) -> str:
+        return timezone.localdate(message.created_at).isoformat()
+
+
+class ConversationSerializer(serializers.Serializer):
+    """What the follow-up page shows: the status, what the reporter wrote, the conversation."""
+
+    status = serializers.ChoiceField(choices=ReportStatus.choices)
+    status_label = serializers.CharField(source="get_status_display")
+    what = serializers.CharField()
+    messages = serializers.SerializerMethodField()
+    code_idle_days = serializers.SerializerMethodField()
+
+    @extend_schema_field(ReporterMessageSerializer(many=True))
+    def get_messages(self, report: PublicReport) -> list[dict[str, Any]]:
+        return ReporterMessageSerializer(report.messages.order_by("id"), many=True).data
+
+    def get_code_idle_days(self, report: PublicReport) -> int:
+        """The code stops working after this many days without use."""
+        return conf.receipt_code_idle_days()
+
+
+class ReceiptCodeInputSerializer(serializers.Serializer):
+    code = serializers.CharField(
+        required=False,
+        help_text="The receipt code, unless it is sent as `Authorization: Receipt <code>`.",
+    )
+    language = serializers.ChoiceField(
+        choices=sorted(PUBLIC_LANGUAGES), required=False, help_text="fr, en or ar."
+    )
+
+
+class ReporterAdditionInputSerializer(ReceiptCodeInputSerializer):
+    body = serializers.CharField(max_length=5000)
+
+
+_REFUSALS = {
+    400: OpenApiResponse(description="Errors by field, such as ``body``."),
+    401: OpenApiResponse(
+        description="The same answer for a wrong, expired, malformed or missing code."
+    ),
+    429: OpenApiResponse(description="Too many code attempts from this address."),
+}
+
+
+class _ReporterView(_AnonymousView):
+    authentication_classes = [ReceiptCodeHeader]
+
+    def finalize_response(self, request: Request, response, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201
+        response = super().finalize_response(request, response, *args, **kwargs)
+        lang = getattr(request, "reporter_language", "")
+        if lang:
+            response["Content-Language"] = lang
+        return response
+
+    def initial(self, request: Request, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        super().initial(request, *args, **kwargs)
+        request.reporter_language = _reporter_language(request)
+
+
+class ReporterConversationView(_ReporterView):
+    @extend_schema(
+        request=ReceiptCodeInputSerializer,
+        responses={200: ConversationSerializer, **_REFUSALS},
+    )
+    def post(self, request: Request) -> Response:
+        """Read one's report and the team's answers with the receipt code (a POST, so that the
+        code never sits in a URL)."""
+        with translation.override(request.reporter_language):
+            report = _open_with_code(request)
+            return Response(ConversationSerializer(report).data)
+
+
+class ReporterMessageView(_ReporterView):
+    @extend_schema(
+        request=ReporterAdditionInputSerializer,
+        responses={201: ConversationSerializer, **_REFUSALS},
+    )
+    def post(self, request: Request) -> Response:
+        """Add information to one's report with the receipt code. The answer is the
+        conversation with the new message."""
+        with translation.override(request.reporter_language):
+            if not isinstance(request.data, dict):
+                raise DRFValidationError({"non_field_errors": [_("Send a JSON object.")]})
+            report = _open_with_code(request)
+            body = request.data.get("body", "")
+            if not isinstance(body, str):
+                raise DRFValidationError({"body": [_("This value has the wrong shape.")]})
+            form = ReporterAdditionForm(data={"body": body})
+            if not form.is_valid():
+                raise DRFValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+            services.reporter_message_add(report=report, body=form.cleaned_data["body"])
+            return Response(ConversationSerializer(report).data, status=status.HTTP_201_CREATED)
+
+
 def register(router, patterns) -> None:  # noqa: ANN001
     router.register("public-reports", PublicReportViewSet, basename="public-report")
     patterns += [
@@ -295,5 +492,15 @@ def register(router, patterns) -> None:  # noqa: ANN001
             "public/report/challenge/",
             PublicChallengeView.as_view(),
             name="public-report-challenge",
+        ),
+        path(
+            "public/report/follow-up/",
+            ReporterConversationView.as_view(),
+            name="public-report-follow-up",
+        ),
+        path(
+            "public/report/follow-up/messages/",
+            ReporterMessageView.as_view(),
+            name="public-report-follow-up-messages",
         ),
     ]

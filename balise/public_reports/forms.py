@@ -115,9 +115,18 @@ class CodeForm(forms.Form):
     )
 
 
-class ReporterMessageForm(forms.Form):
-    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+class ReporterAdditionForm(forms.Form):
+    """What a reporter adds to their conversation (the page and the API validate alike)."""
+
     body = _text(_("Add information"), max_length=5000, required=True, rows=4)
+
+
+class ReporterMessageForm(ReporterAdditionForm):
+    """The page's form: the addition and the short-lived token of the page that showed the
+    conversation."""
+
+    token = forms.CharField(widget=forms.HiddenInput, max_length=500)
+    field_order = ["token", "body"]
 
 
 class StaffMessageForm(forms.Form):

@@ -14,7 +14,13 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema, inline_serializer
+from drf_spectacular.utils import (
+    OpenApiParameter,
+    OpenApiResponse,
+    extend_schema,
+    extend_schema_field,
+    inline_serializer,
+)
 from rest_framework import serializers, status
 from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import MultiPartParser
@@ -28,9 +34,13 @@ from balise.codelists.lists import Channel, ConsentStatus
 from balise.core.access import get_for_user_or_404
 from balise.referrals import attachments, selectors, services
 from balise.referrals.enums import ReferralStatus
-from balise.referrals.forms import FIELD_NAMES, MULTI_FIELDS, STEP_FORMS
-from balise.referrals.models import Attachment, Referral
-from balise.referrals.permissions import can_edit_draft, referring_organisations
+from balise.referrals.forms import FIELD_NAMES, MULTI_FIELDS, STEP_FORMS, InformationAnswerForm
+from balise.referrals.models import Attachment, InformationRequest, Referral
+from balise.referrals.permissions import (
+    can_answer_information_requests,
+    can_edit_draft,
+    referring_organisations,
+)
 
 MAX_JSON_TEXT = 50_000
 
@@ -382,6 +392,119 @@ class AttachmentContentView(APIView):
         return attachments.streaming_response(attachment, data)
 
 
+class InformationRequestOutputSerializer(serializers.Serializer):
+    """A question of the competent authority and, once given, the referring organisation's
+    answer. Who asked and who answered are not given: the organisations speak, not people."""
+
+    id = serializers.UUIDField(read_only=True)
+    referral = serializers.UUIDField(source="referral_id", read_only=True)
+    question = serializers.CharField(read_only=True)
+    asked_at = serializers.DateTimeField(read_only=True)
+    status = serializers.SerializerMethodField()
+    answer = serializers.CharField(read_only=True, allow_null=True)
+    answered_at = serializers.DateTimeField(read_only=True, allow_null=True)
+    can_answer = serializers.SerializerMethodField()
+
+    @extend_schema_field(serializers.ChoiceField(choices=["open", "answered"]))
+    def get_status(self, obj: InformationRequest) -> str:
+        return "open" if obj.is_open else "answered"
+
+    def get_can_answer(self, obj: InformationRequest) -> bool:
+        """Whether the caller may answer it now (an open request of their organisation)."""
+        return obj.is_open and bool(self.context.get("may_answer"))
+
+
+class InformationAnswerInputSerializer(serializers.Serializer):
+    answer = serializers.CharField(max_length=8000)
+
+
+def _information_context(request: Request, referral: Referral) -> dict[str, Any]:
+    return {
+        "request": request,
+        "may_answer": can_answer_information_requests(request.user, referral),
+    }
+
+
+class ReferralInformationRequestsView(APIView):
+    """The competent authority's requests for information about a referral, for those who may
+    see the referral (as on its page)."""
+
+    @extend_schema(responses=InformationRequestOutputSerializer(many=True))
+    def get(self, request: Request, pk: str) -> Response:
+        referral = get_for_user_or_404(selectors.referral_queryset_for_user(request.user), pk=pk)
+        items = list(
+            selectors.information_request_queryset_for_user(request.user).filter(referral=referral)
+        )
+        # Questions and answers may identify the person: listing them is a read of the referral.
+        audit_record(
+            actor=request.user,
+            action=AuditAction.READ,
+            obj=referral,
+            details={"part": "information_requests"},
+        )
+        ctx = _information_context(request, referral)
+        return Response(InformationRequestOutputSerializer(items, many=True, context=ctx).data)
+
+
+class InformationRequestAnswerView(APIView):
+    """Answer an open request for information on one of one's organisation's referrals, with
+    the same rules and messages as the referral's page."""
+
+    @extend_schema(
+        request=InformationAnswerInputSerializer,
+        responses={
+            200: InformationRequestOutputSerializer,
+            400: OpenApiResponse(description="Errors by field, such as ``answer``."),
+            403: OpenApiResponse(
+                description="The caller sees the referral but is not of its organisation."
+            ),
+            404: OpenApiResponse(description="No such referral or request for the caller."),
+            409: OpenApiResponse(description="The request has already been answered."),
+        },
+    )
+    def post(self, request: Request, pk: str, request_id: str) -> Response:
+        referral = get_for_user_or_404(selectors.referral_queryset_for_user(request.user), pk=pk)
+        info = get_for_user_or_404(
+            selectors.information_request_queryset_for_user(request.user).filter(referral=referral),
+            pk=request_id,
+        )
+        if not can_answer_information_requests(request.user, referral):
+            return Response(
+                {"detail": _("Only the referring organisation can answer.")},
+                status=status.HTTP_403_FORBIDDEN,
+            )
+        if not info.is_open:
+            return _already_answered()
+        data = request.data
+        if not isinstance(data, dict):
+            raise ValidationError({"non_field_errors": [_("Send a JSON object.")]})
+        value = data.get("answer", "")
+        if not isinstance(value, str):
+            raise ValidationError({"answer": [_("This value has the wrong shape.")]})
+        form = InformationAnswerForm(data={"answer": value})
+        if not form.is_valid():
+            raise ValidationError({k: [str(m) for m in v] for k, v in form.errors.items()})
+        try:
+            info = services.information_request_answer(
+                acting_user=request.user,
+                information_request=info,
+                answer=form.cleaned_data["answer"],
+            )
+        except services.InformationRequestClosed:
+            return _already_answered()
+        except services.ReferralNotAllowed as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_403_FORBIDDEN)
+        ctx = _information_context(request, referral)
+        return Response(InformationRequestOutputSerializer(info, context=ctx).data)
+
+
+def _already_answered() -> Response:
+    return Response(
+        {"detail": _("This request has already been answered.")},
+        status=status.HTTP_409_CONFLICT,
+    )
+
+
 def register(router, patterns) -> None:  # noqa: ANN001
     patterns += [
         path(
@@ -402,4 +525,14 @@ def register(router, patterns) -> None:  # noqa: ANN001
         path("referrals/", ReferralListCreateView.as_view(), name="referral-list"),
         path("referrals/<uuid:pk>/", ReferralDetailView.as_view(), name="referral-detail"),
         path("referrals/<uuid:pk>/submit/", ReferralSubmitView.as_view(), name="referral-submit"),
+        path(
+            "referrals/<uuid:pk>/information-requests/",
+            ReferralInformationRequestsView.as_view(),
+            name="referral-information-requests",
+        ),
+        path(
+            "referrals/<uuid:pk>/information-requests/<uuid:request_id>/answer/",
+            InformationRequestAnswerView.as_view(),
+            name="referral-information-request-answer",
+        ),
     ]

@@ -69,6 +69,10 @@ class IdempotencyConflict(Exception):
     """The same idempotency key was used earlier with a different request."""
 
 
+class InformationRequestClosed(ReferralNotAllowed):
+    """The request for information was already answered: it takes no second answer."""
+
+
 # -- draft data ---------------------------------------------------------------------------------
 
 
@@ -618,11 +622,14 @@ def information_request_answer(
     information_request: InformationRequest,
     answer: str,
 ) -> InformationRequest:
+    """A member of the referring organisation answers an open request, once: the row is
+    locked, so two answers at the same time give one answer and one
+    ``InformationRequestClosed``."""
     locked = InformationRequest.objects.select_for_update().get(pk=information_request.pk)
     if not can_answer_information_requests(acting_user, locked.referral):
         raise ReferralNotAllowed(_("Only the referring organisation can answer."))
     if locked.answered_at is not None:
-        raise ReferralNotAllowed(_("This request has already been answered."))
+        raise InformationRequestClosed(_("This request has already been answered."))
     locked.answer = answer
     locked.answered_by = acting_user
     locked.answered_at = timezone.now()

@@ -72,6 +72,8 @@ def test_replayed_missing_or_wrong_work_is_refused_on_the_field(client):
 def test_honeypot_and_bad_fields_create_nothing(client):
     trap = submit(client, website="http://spam.example")
     assert trap.status_code == 400 and "non_field_errors" in trap.json()
+    # Refusals are never cached and carry no referrer either.
+    assert trap["Cache-Control"] == "no-store" and trap["Referrer-Policy"] == "no-referrer"
     empty = submit(client, what="")
     assert empty.status_code == 400 and "what" in empty.json()
     override = submit(client, where="abc\u202edef")
