@@ -1,7 +1,10 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from balise.api.models import ApiToken
@@ -34,3 +37,20 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
 
     def authenticate_header(self, request):  # noqa: ANN001, ANN201
         return self.keyword
+
+
+class HashedTokenScheme(OpenApiAuthenticationExtension):
+    """Describes the personal tokens in the OpenAPI schema (``bearerToken``)."""
+
+    target_class = HashedTokenAuthentication
+    name = "bearerToken"
+
+    def get_security_definition(self, auto_schema) -> dict[str, Any]:  # noqa: ANN001
+        return {
+            "type": "http",
+            "scheme": "bearer",
+            "description": (
+                "A personal token created on the security page (`bal_…`), sent as "
+                "`Authorization: Bearer bal_…`. It acts as its owner, with the owner's roles."
+            ),
+        }

@@ -63,6 +63,9 @@ def test_the_openapi_description_is_served_at_a_stable_url():
     schema = response.json()
     assert schema["openapi"].startswith("3.")
     assert "/api/v1/me/" in schema["paths"]
+    # Partners' software learns how to authenticate from it.
+    assert schema["components"]["securitySchemes"]["bearerToken"]["scheme"] == "bearer"
+    assert {"bearerToken": []} in schema["paths"]["/api/v1/me/"]["get"]["security"]
 
 
 def test_api_errors_are_in_the_caller_language(police_referrer):
