@@ -27,7 +27,7 @@ from balise.codelists.mappings import EUROSTAT_CITIZEN, EUROSTAT_EXPLOITATION
 from .models import Release
 from .services import released_tables, stored_config
 from .statistics import exports as writers
-from .statistics.audit import AuditReport
+from .statistics.audit import OMITTED, AuditReport
 from .statistics.release import DelayTable
 from .statistics.release import Release as LibraryRelease
 from .statistics.tables import TOTAL, ReleaseContext
@@ -127,6 +127,8 @@ def _htcds(release: Release) -> bytes:
     for table in release.tables:
         names = [HTCDS_FIELDS.get(d["name"], d["name"]) for d in table["dimensions"]]
         for coords, status, value, display, _percent in table["cells"]:
+            if status == OMITTED:
+                continue
             by_field = {
                 n: ("total" if c == TOTAL else c) for n, c in zip(names, coords, strict=True)
             }

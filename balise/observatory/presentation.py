@@ -8,10 +8,11 @@ from typing import Any
 
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from balise import codelists
 from balise.observatory.statistics.release import NOTES
-from balise.observatory.statistics.tables import TOTAL, standard_tables
+from balise.observatory.statistics.tables import OMITTED, TOTAL, standard_tables
 
 from .models import Release
 
@@ -35,6 +36,11 @@ EXTRA_LABELS: dict[str, Any] = {
     "claimed": _("Compensation claimed"),
     "awarded": _("Compensation awarded"),
     "national": _("National"),
+    "other_regions": _("Other regions"),
+    "0_17": _("0–17"),
+    "18_29": _("18–29"),
+    "30_47": _("30–47"),
+    "18_plus": _("18 and over"),
 }
 
 DIMENSION_LABELS: dict[str, Any] = {
@@ -89,6 +95,63 @@ def titles() -> dict[str, Any]:
     return {spec.name: spec.title for spec in standard_tables()}
 
 
+def _names(codes: list[str]) -> str:
+    return ", ".join(str(label(c)) for c in codes)
+
+
+def adjustment_note(adjustment: dict[str, Any]) -> Any:
+    """What was done to a table so that it could be protected, for its readers."""
+    kind = adjustment.get("adjustment")
+    codes = list(adjustment.get("categories", []))
+    if kind == "national_only":
+        return _("Published for the country only: the regional figures are too few to "
+                 "protect the persons.")  # fmt: skip
+    if kind == "withheld":
+        return _("Not published: the figures are too few to protect the persons.")
+    if kind == "omitted":
+        return format_lazy(
+            ngettext_lazy(
+                "{n} region with too few persons is omitted ({names}); its persons are "
+                "counted in the national figures.",
+                "{n} regions with too few persons are omitted ({names}); their persons are "
+                "counted in the national figures.",
+                "n",
+            ),
+            n=len(codes),
+            names=_names(codes),
+        )
+    if kind == "grouped" and adjustment.get("dimension") == "region":
+        return format_lazy(
+            ngettext_lazy(
+                "{n} region with too few persons is grouped into “{group}” ({names}).",
+                "{n} regions with too few persons are grouped into “{group}” ({names}).",
+                "n",
+            ),
+            n=len(codes),
+            group=label(adjustment.get("group", "")),
+            names=_names(codes),
+        )
+    if kind == "grouped":
+        return format_lazy(
+            _(
+                "{dimension}: categories with too few persons are grouped into “{group}” ({names})."
+            ),  # fmt: skip
+            dimension=DIMENSION_LABELS.get(adjustment.get("dimension", ""), ""),
+            group=label(adjustment.get("group", "")),
+            names=_names(codes),
+        )
+    return None
+
+
+def table_adjustments(release: Release, name: str) -> list[Any]:
+    notes = [
+        adjustment_note(a)
+        for a in release.parameters.get("adjustments", [])
+        if a.get("table") == name
+    ]
+    return [n for n in notes if n is not None]
+
+
 def table_notes(release: Release, table: dict[str, Any]) -> list[Any]:
     config = release.disclosure_config
     notes = [
@@ -101,7 +164,7 @@ def table_notes(release: Release, table: dict[str, Any]) -> list[Any]:
     if table.get("multi"):
         notes.append(NOTES["multi"])
     notes.append(NOTES["percent"])
-    return notes
+    return table_adjustments(release, table["name"]) + notes
 
 
 @dataclass
@@ -153,10 +216,13 @@ def grid(release: Release, table: dict[str, Any], title: Any = None) -> Grid:
                 out.append(fixed.get(d, TOTAL))
         return tuple(out)
 
-    col_codes: list[str | None] = [*(cats[col_dim] if col_dim else []), None]
+    def shown(dim: str | None) -> list[str | None]:
+        return [*(c for c in (cats[dim] if dim else []) if c != OMITTED), None]
+
+    col_codes = shown(col_dim)
     columns = [(c or TOTAL, label(c or TOTAL)) for c in col_codes]
     rows = []
-    row_codes: list[str | None] = [*(cats[row_dim] if row_dim else []), None]
+    row_codes = shown(row_dim)
     for r in row_codes:
         cells = [index.get(coords(r, c), {"display": "", "value": None}) for c in col_codes]
         rows.append((r or TOTAL, label(r or TOTAL), cells))
@@ -193,7 +259,7 @@ def national_breakdown(release: Release, name: str) -> list[tuple[str, Any, dict
     if not others:
         return []
     categories = next(d["categories"] for d in table["dimensions"] if d["name"] == others[0])
-    return [(c, label(c), national_value(release, name, c)) for c in categories]
+    return [(c, label(c), national_value(release, name, c)) for c in categories if c != OMITTED]
 
 
 def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, Any]]]:
@@ -205,4 +271,5 @@ def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, An
     return [
         (region, index.get((region, *([TOTAL] * (width - 1))), {"display": "", "value": None}))
         for region in table["dimensions"][0]["categories"]
+        if region != OMITTED
     ]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import io
-import re
 from typing import Any
 
 import pyarrow as pa
@@ -29,10 +28,9 @@ from .permissions import is_statistician
 from .statistics.audit import AuditError, audit_release
 from .statistics.config import DisclosureConfig
 from .statistics.disclosure import DisclosureError
-from .statistics.release import Release as LibraryRelease
 from .statistics.release import ReleasedCell, ReleasedTable, build_release
 from .statistics.schema import PROJECTION_SCHEMA, validate_projection
-from .statistics.tables import GEOGRAPHY, ReleaseContext, TableSpec, dimensions, standard_tables
+from .statistics.tables import ReleaseContext, TableSpec, dimensions, standard_tables
 
 
 def disclosure_config() -> DisclosureConfig:
@@ -49,54 +47,6 @@ def release_specs() -> list[TableSpec]:
     names = getattr(settings, "BALISE_OBSERVATORY_TABLES", None)
     specs = standard_tables()
     return [s for s in specs if s.name in names] if names else specs
-
-
-_CANNOT = re.compile(r"cannot protect (\S+) \[([^\]]*)\]")
-
-
-def build_protected(
-    projection: pa.Table,
-    config: DisclosureConfig,
-    *,
-    year: int,
-    quarter: int | None,
-    area: str,
-    specs: list[TableSpec],
-    attempts: int = 12,
-) -> tuple[LibraryRelease, list[dict[str, str]]]:
-    """Build the release; a table whose cells cannot be protected by region is published
-    nationally only, and one that cannot be protected at all is withheld. Each adjustment is
-    written into the release."""
-    adjustments: list[dict[str, str]] = []
-    for _attempt in range(attempts):
-        try:
-            built = build_release(
-                projection, config, year=year, quarter=quarter, area=area, specs=specs
-            )
-            return built, adjustments
-        except DisclosureError as exc:
-            match = _CANNOT.search(str(exc))
-            if match is None:
-                raise
-            population = match.group(1)
-            coords = dict(p.split("=", 1) for p in match.group(2).split(", ") if "=" in p)
-            named = set(coords) - {GEOGRAPHY}
-            hit = [s for s in specs if s.population == population and named <= set(s.dims)]
-            if not hit:
-                raise
-            kept = []
-            for spec in specs:
-                if spec not in hit:
-                    kept.append(spec)
-                elif GEOGRAPHY in coords and spec.by_region:
-                    kept.append(dataclasses.replace(spec, by_region=False))
-                    adjustments.append({"table": spec.name, "adjustment": "national_only"})
-                else:
-                    adjustments.append({"table": spec.name, "adjustment": "withheld"})
-            specs = kept
-            if not specs:
-                raise
-    raise DisclosureError("the release could not be protected")
 
 
 def refresh_projection(*, actor: Any = None) -> ProjectionRefresh:
@@ -138,7 +88,12 @@ def _serialise_table(table: Any) -> dict[str, Any]:
         "unit": str(table.unit),
         "population": table.population,
         "dimensions": [
-            {"name": d.name, "label": str(d.label), "categories": list(d.categories)}
+            {
+                "name": d.name,
+                "label": str(d.label),
+                "categories": list(d.categories),
+                "groups": [[g, list(m)] for g, m in d.groups],
+            }
             for d in table.dimensions
         ],
         "multi": any(d.multi for d in table.dimensions),
@@ -176,7 +131,7 @@ def create_release(
     projection = _restrict(refresh.projection(), area)
     try:
         with translation.override("en"):
-            built, adjustments = build_protected(
+            built = build_release(
                 projection, config, year=year, quarter=quarter, area=area, specs=release_specs()
             )
             tables = [_serialise_table(t) for t in built.tables]
@@ -188,7 +143,6 @@ def create_release(
     except DisclosureError as exc:
         raise ValidationError(_("The release failed its disclosure audit.")) from exc
     parameters["context"] = dataclasses.asdict(built.context)
-    parameters["adjustments"] = adjustments
     with transaction.atomic():
         latest = Release.objects.filter(year=year, quarter=quarter, area=area).aggregate(
             Max("version")
@@ -230,7 +184,14 @@ def released_tables(release: Release) -> list[ReleasedTable]:
     dims = dimensions(context)
     out = []
     for table in release.tables:
-        resolved = tuple(dims[d["name"]] for d in table["dimensions"])
+        resolved = tuple(
+            dataclasses.replace(
+                dims[d["name"]],
+                categories=tuple(d["categories"]),
+                groups=tuple((g, tuple(m)) for g, m in d.get("groups", [])),
+            )
+            for d in table["dimensions"]
+        )
         cells = [
             ReleasedCell(tuple(coords), status, value, display, percent)
             for coords, status, value, display, percent in table["cells"]
