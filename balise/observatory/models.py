@@ -41,6 +41,22 @@ class ProjectionRefresh(models.Model):
         return pq.read_table(io.BytesIO(bytes(self.data)))
 
 
+class PersonCellKey(models.Model):
+    """A person's cell key (cell-key perturbation), drawn once and kept across refreshes.
+
+    If the key were drawn again at every refresh, the same cell would get fresh noise in every
+    release and averaging the releases would reveal its true value. The person is named only
+    by ``subject``, a keyed hash (``BALISE_BLIND_INDEX_KEY``) of the key the refresh counts
+    them under: the table cannot be joined back to a case without that secret."""
+
+    subject = models.CharField(max_length=64, unique=True)
+    cell_key = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person cell key")
+
+
 class Release(models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     year = models.PositiveSmallIntegerField(_("year"))

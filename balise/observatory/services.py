@@ -19,17 +19,18 @@ from django.utils.translation import gettext_lazy as _
 
 from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
+from balise.core.crypto import blind_index
 
 from .contributors import ProjectionBuilder, active_contributors
 from .enums import ObservatoryAction, ReleaseStatus
 from .lifecycle import RELEASE
-from .models import ProjectionRefresh, Release
+from .models import PersonCellKey, ProjectionRefresh, Release
 from .permissions import is_statistician
 from .statistics.audit import AuditError, audit_release
 from .statistics.config import DisclosureConfig
 from .statistics.disclosure import DisclosureError
 from .statistics.release import ReleasedCell, ReleasedTable, build_release
-from .statistics.schema import PROJECTION_SCHEMA, validate_projection
+from .statistics.schema import PROJECTION_SCHEMA, new_cell_key, validate_projection
 from .statistics.tables import ReleaseContext, TableSpec, dimensions, standard_tables
 
 
@@ -49,14 +50,45 @@ def release_specs() -> list[TableSpec]:
     return [s for s in specs if s.name in names] if names else specs
 
 
+CELL_KEY_PURPOSE = "observatory_cell_key"
+
+
+def person_cell_keys(person_keys: list[str]) -> dict[str, int]:
+    """Each person's fixed cell key: the stored one, or a new one drawn and stored now.
+
+    Stored under a keyed hash of the person key, never the key itself. Two refreshes running
+    at once may draw for the same new person: the first stored key wins for both."""
+    subjects = {key: blind_index(key, purpose=CELL_KEY_PURPOSE) for key in person_keys}
+    known = dict(PersonCellKey.objects.values_list("subject", "cell_key").iterator(10_000))
+    missing = sorted(set(subjects.values()) - set(known))
+    if missing:
+        PersonCellKey.objects.bulk_create(
+            [PersonCellKey(subject=s, cell_key=new_cell_key()) for s in missing],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        for start in range(0, len(missing), 500):
+            known.update(
+                PersonCellKey.objects.filter(subject__in=missing[start : start + 500]).values_list(
+                    "subject", "cell_key"
+                )
+            )
+    return {key: known[subject] for key, subject in subjects.items()}
+
+
 def refresh_projection(*, actor: Any = None) -> ProjectionRefresh:
-    """Rebuild the pseudonymised projection from every installed source app and store it."""
+    """Rebuild the pseudonymised projection from every installed source app and store it.
+
+    Pseudonyms are fresh at every refresh; cell keys are each person's fixed key."""
     builder = ProjectionBuilder()
     used = []
     for contributor in active_contributors():
         contributor.function(builder)
         used.append(contributor.name)
-    table = validate_projection(pa.Table.from_pylist(builder.records(), schema=PROJECTION_SCHEMA))
+    cell_keys = person_cell_keys(builder.person_keys())
+    table = validate_projection(
+        pa.Table.from_pylist(builder.records(cell_keys), schema=PROJECTION_SCHEMA)
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     years = sorted({int(y) for y in pc.unique(table["year"]).to_pylist()})

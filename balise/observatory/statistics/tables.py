@@ -542,7 +542,7 @@ def count_table(
         partitions.setdefault(bool(multi) and names[multi[0]] in gs, []).append(gs)
     for sets in partitions.values():
         if not names:
-            n, ck = con.sql(
+            n, ck = con.execute(
                 "SELECT count(*), CAST(coalesce(sum(cell_key), 0) % 256 AS INTEGER) "
                 f"FROM {source} WHERE {where}"
             ).fetchone()
