@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
@@ -273,3 +274,52 @@ def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, An
         for region in table["dimensions"][0]["categories"]
         if region != OMITTED
     ]
+
+
+# Release assembly ---------------------------------------------------------------------------
+
+POPULATION_LABELS: dict[str, Any] = {
+    "referred": _("persons referred"),
+    "identified": _("persons identified"),
+    "accompanied": _("persons accompanied"),
+    "referred:labour": _("persons referred in labour exploitation"),
+    "identified:labour": _("persons identified in labour exploitation"),
+    "preliminary_decisions": _("preliminary decisions"),
+    "conclusive_decisions": _("conclusive decisions"),
+    "reconsiderations": _("reconsiderations"),
+    "overdue": _("overdue decisions"),
+}
+
+STEP_LABELS: dict[str, Any] = {
+    "queued": _("Waiting for a worker to start."),
+    "counting": _("Counting the tables."),
+    "delays": _("Computing the decision delays."),
+    "audit": _("Auditing the whole release."),
+    "saving": _("Saving the draft."),
+    "done": _("Done."),
+}
+
+
+def step_label(step: str) -> Any:
+    code, _sep, population = step.partition(":")
+    if code == "protecting":
+        return format_lazy(
+            _("Protecting the figures: {population}."),
+            population=POPULATION_LABELS.get(population, population),
+        )
+    return STEP_LABELS.get(code, code)
+
+
+def assembly_status(assembly: Any) -> dict[str, Any]:
+    """What the progress page says, in the reader's language."""
+    from django.utils import timezone
+
+    from .enums import AssemblyError
+
+    stale_after = int(getattr(settings, "BALISE_OBSERVATORY_ASSEMBLY_STALE_MINUTES", 60))
+    idle = timezone.now() - assembly.updated_at
+    return {
+        "step": step_label(assembly.step),
+        "error": AssemblyError(assembly.error).label if assembly.error else "",
+        "stale": assembly.is_active and idle.total_seconds() > 60 * stale_after,
+    }

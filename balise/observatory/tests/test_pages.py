@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from balise.audit.models import AuditEntry
+from balise.observatory.models import ReleaseAssembly
 from balise.observatory.tests import factories as obs
 from tests import factories
 
@@ -80,15 +81,18 @@ def test_the_report_needs_a_published_release(statistician, synthetic_refresh, s
 
 
 def test_statistician_workflow_through_the_pages(
-    statistician, reviewer, synthetic_refresh, signed_in
+    statistician, reviewer, synthetic_refresh, signed_in, django_capture_on_commit_callbacks
 ):
     client = signed_in(statistician)
-    response = client.post(
-        reverse("observatory:new"), {"year": 2025, "quarter": "", "area": "national"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("observatory:new"), {"year": 2025, "quarter": "", "area": "national"}
+        )
     assert response.status_code == 302
-    pk = response["Location"].rstrip("/").split("/")[-1]
     page = client.get(response["Location"]).content.decode()
+    assert "The draft release is ready." in page
+    pk = str(ReleaseAssembly.objects.get().release_id)
+    page = client.get(reverse("observatory:detail", args=[pk])).content.decode()
     assert "The disclosure audit passed." in page
     # The author cannot review; a colleague can, then publish.
     client.post(reverse("observatory:transition", args=[pk, "review"]))

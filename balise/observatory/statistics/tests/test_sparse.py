@@ -216,3 +216,15 @@ def test_cell_key_releases_adapt_too():
                             specs=[MINOR_SEX, SEX])  # fmt: skip
     assert release.audit.passed
     assert dataclasses.asdict(release.audit)["passed"]
+
+
+def test_build_release_reports_its_progress():
+    steps = []
+    records = large_region("11", 30) + [{"identified": True, "region": "11"}] * 12
+    build(records, [SEX, t.TableSpec("id", "id", "identified", ("sex",))],
+          progress=lambda fraction, step: steps.append((fraction, step)))  # fmt: skip
+    names = [s for _f, s in steps]
+    assert names == ["counting", "protecting:referred", "protecting:identified", "delays",
+                     "audit", "done"]  # fmt: skip
+    fractions = [f for f, _s in steps]
+    assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
