@@ -187,7 +187,7 @@ class Plan:
         def gather(level: int) -> bool:
             changed = False
             for family in sorted(families):
-                if self.levels.get(family, 0) != level - 1 or level > 2:
+                if self.levels.get(family, 0) != level - 1:
                     continue
                 trial = {**self.levels, family: level}
                 after = self.dimensions(base, counter, config, trial)
@@ -332,6 +332,11 @@ class Protected:
         return self.model.tables if self.model is not None else []
 
 
+def _score(model: ProtectedModel) -> tuple[bool, int]:
+    """Better: the population's total shown, then more figures shown."""
+    return not model.hidden_totals(), model.shown()
+
+
 def protect_population(
     con: duckdb.DuckDBPyConnection,
     specs: Sequence[TableSpec],
@@ -366,7 +371,7 @@ def protect_population(
                 raise
             continue
         found = Protected(model, copy.deepcopy(plan), dims, plan.adjustments(specs, dims))
-        if best is None or model.shown() > best.model.shown():  # type: ignore[union-attr]
+        if best is None or _score(model) > _score(best.model):  # type: ignore[arg-type]
             best = found
         # Protected, but the population's total had to be hidden to protect a few sparse
         # figures: such tables say little, so gather further while that helps.
