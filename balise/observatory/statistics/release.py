@@ -26,6 +26,7 @@ from .tables import (
     ReleaseContext,
     TableSpec,
     Unit,
+    code_projection,
     dimensions,
     release_context,
     standard_tables,
@@ -350,12 +351,15 @@ def build_release(
         for spec in specs:
             populations.setdefault(spec.population, []).append(spec)
         counter = CategoryCounts(con)
+        code_projection(con, specs, base, name="coded_release")
         by_name: dict[str, ReleasedTable] = {}
         adjustments: list[Adjustment] = []
         lap("counting")
         for number, (population, group) in enumerate(populations.items()):
             report_progress(0.05 + 0.8 * number / len(populations), f"protecting:{population}")
-            protected = protect_population(con, group, base, config, counter=counter, adapt=adapt)
+            protected = protect_population(
+                con, group, base, config, counter=counter, adapt=adapt, coded="coded_release"
+            )
             adjustments += protected.adjustments
             if protected.model is not None:
                 by_name.update((t.name, t) for t in released_tables(protected.model))

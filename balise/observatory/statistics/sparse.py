@@ -346,8 +346,12 @@ def protect_population(
     counter: CategoryCounts | None = None,
     adapt: bool = True,
     on_attempt: Callable[[int], None] | None = None,
+    coded: str | None = None,
 ) -> Protected:
-    """Protect the tables of one population, adapting them step by step when needed."""
+    """Protect the tables of one population, adapting them step by step when needed.
+
+    ``coded`` names a table coded over ``base`` (``tables.code_projection``), reused while no
+    breakdown is gathered."""
     populations = {s.population for s in specs}
     if len(populations) != 1:
         raise ValueError(f"one population at a time, not {sorted(populations)}")
@@ -361,7 +365,10 @@ def protect_population(
         active = plan.active(specs)
         if not active:
             return Protected(None, plan, dims, plan.adjustments(specs, dims))
-        tables = count_tables(con, active, None, config, dims=dims)
+        unchanged = not plan.omitted and not any(plan.levels.values())
+        tables = count_tables(
+            con, active, None, config, dims=dims, coded=coded if unchanged else None
+        )
         try:
             model = protect(tables, config)
         except DisclosureError as exc:

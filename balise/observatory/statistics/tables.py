@@ -522,11 +522,11 @@ def count_table(
 ) -> CountTable:
     """Count one table and all its margins with DuckDB GROUPING SETS.
 
-    ``source`` is the projection ``p``, or ``coded`` (``code_projection``) where every
+    ``source`` is the projection ``p``, or a table made by ``code_projection`` where every
     breakdown and population is already a column.
     """
     resolved = tuple(dims[d] for d in spec.all_dims)
-    if source == "coded":
+    if source != "p":
         where = f'"pop:{spec.population}"'
         sql = {d.name: f'"{d.name}"' for d in resolved}
     else:
@@ -592,16 +592,20 @@ def count_tables(
     config: DisclosureConfig,
     *,
     dims: dict[str, Dimension] | None = None,
+    coded: str | None = None,
 ) -> list[CountTable]:
     """Count every table (over ``dims``, by default the release's breakdowns). The breakdowns
     are coded once into a temporary table, so that each table is a plain GROUP BY over short
-    columns."""
+    columns; ``coded`` names such a table already made with ``code_projection`` over the same
+    breakdowns (it is then reused and kept)."""
     if dims is None:
         if context is None:
             raise ValueError("count_tables needs a release context or dimensions")
         dims = dimensions(context)
     for spec in specs:
         spec.validate(dims, config)
+    if coded is not None:
+        return [count_table(con, spec, dims, source=coded) for spec in specs]
     code_projection(con, specs, dims)
     try:
         return [count_table(con, spec, dims, source="coded") for spec in specs]
@@ -610,7 +614,10 @@ def count_tables(
 
 
 def code_projection(
-    con: duckdb.DuckDBPyConnection, specs: Sequence[TableSpec], dims: dict[str, Dimension]
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[TableSpec],
+    dims: dict[str, Dimension],
+    name: str = "coded",
 ) -> None:
     """Materialise the published category of every breakdown (and population flags)."""
     used = sorted({d for spec in specs for d in spec.all_dims})
@@ -618,5 +625,5 @@ def code_projection(
     columns = [f'({dims[d].sql}) AS "{d}"' for d in used]
     columns += [f'({POPULATIONS[p][0]}) AS "pop:{p}"' for p in populations]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE coded AS SELECT {', '.join(columns)}, cell_key FROM p"
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(columns)}, cell_key FROM p"
     )
