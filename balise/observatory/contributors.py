@@ -11,13 +11,15 @@ Linkage hook: every row is keyed by ``person_key(referral)``. By default that is
 ``Person`` record (or the referral itself for an anonymous notification, counted as a distinct
 person). A linkage app that finds two ``Person`` records to be the same human calls
 ``set_person_resolver(fn)`` with a function returning the same key for both; the refresh then
-counts them once. Keys never leave the refresh: rows receive a fresh random pseudonym.
+counts them once. Keys never leave the refresh: rows receive a fresh random pseudonym, and
+the person's fixed cell key (kept across refreshes by the service, under a keyed hash of the
+person key).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -177,12 +179,18 @@ class ProjectionBuilder:
     def rows_of(self, key: str) -> list[dict[str, Any]]:
         return [row for (k, _year), row in self.rows.items() if k == key]
 
-    def records(self) -> list[dict[str, Any]]:
-        """Rows with a fresh pseudonym and cell key per person; the person keys are dropped."""
+    def person_keys(self) -> list[str]:
+        """The distinct persons of the projection (their keys never leave the refresh)."""
+        return sorted({key for key, _year in self.rows})
+
+    def records(self, cell_keys: Mapping[str, int] | None = None) -> list[dict[str, Any]]:
+        """Rows with a fresh pseudonym per person and the person's cell key (from
+        ``cell_keys``, else drawn now); the person keys are dropped."""
         out = []
         for (key, _year), row in sorted(self.rows.items(), key=lambda item: item[0][1]):
             if key not in self._pseudonyms:
-                self._pseudonyms[key] = (new_pseudonym(), new_cell_key())
+                drawn = cell_keys[key] if cell_keys is not None else new_cell_key()
+                self._pseudonyms[key] = (new_pseudonym(), drawn)
             pseudonym, cell_key = self._pseudonyms[key]
             out.append({**row, "pseudonym": pseudonym, "cell_key": cell_key})
         return out

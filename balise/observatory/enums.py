@@ -1,5 +1,6 @@
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class ReleaseStatus(models.TextChoices):
@@ -16,8 +17,48 @@ class ExternalProducer(models.TextChoices):
     OTHER = "other", _("Other producer")
 
 
+class AssemblyStatus(models.TextChoices):
+    QUEUED = "queued", pgettext_lazy("release assembly", "Waiting to start")
+    RUNNING = "running", pgettext_lazy("release assembly", "Being assembled")
+    SUCCEEDED = "succeeded", pgettext_lazy("release assembly", "Assembled")
+    FAILED = "failed", pgettext_lazy("release assembly", "Failed")
+
+
+#: Assemblies that may still produce a release (at most one per period and area).
+ACTIVE_ASSEMBLY = (AssemblyStatus.QUEUED, AssemblyStatus.RUNNING)
+
+
+class AssemblyError(models.TextChoices):
+    """Why an assembly failed; the message is shown in the reader's language."""
+
+    AUDIT_FAILED = (
+        "audit_failed",
+        _("The release failed its disclosure audit. No draft was created."),
+    )
+    CORRECTION_EXISTS = (
+        "correction_exists",
+        _("A correction of this release already exists. No draft was created."),
+    )
+    NOT_ALLOWED = (
+        "not_allowed",
+        _("The person who asked for it may no longer assemble releases. No draft was created."),
+    )
+    INTERRUPTED = (
+        "interrupted",
+        _("The assembly was interrupted before it finished. No draft was created: ask for it "
+          "again."),
+    )  # fmt: skip
+    UNEXPECTED = (
+        "unexpected",
+        _("The assembly failed unexpectedly. No draft was created: ask for it again, and tell "
+          "the administrators if it fails again."),
+    )  # fmt: skip
+
+
 class ObservatoryAction:
     REFRESH = "observatory.refresh"
     RELEASE_CREATE = "observatory.release_create"
+    ASSEMBLY_REQUEST = "observatory.assembly_request"
+    ASSEMBLY_FAILED = "observatory.assembly_failed"
     EXPORT = "export"
     IMPORT = "observatory.import"

@@ -2,7 +2,8 @@
 
 * ``csv`` / ``parquet``: a ZIP with one file per table (and the release parameters);
 * ``xlsx``: one workbook, a method sheet then one sheet per table;
-* ``htcds``: every table in long format with HTCDS v2.0 field names;
+* ``htcds``: every table in long format, one column per breakdown: official HTCDS field
+  names where the breakdown is an HTCDS field, ``bal_`` names otherwise (``HTCDS_FIELDS``);
 * ``eurostat``: registered persons in the crim_thb categories (sex, age, citizenship group,
   form of exploitation), national;
 * ``ctdc``: the CTDC 2024 27-column person-level file (pseudonymised, no identifier), for
@@ -27,7 +28,7 @@ from balise.codelists.mappings import EUROSTAT_CITIZEN, EUROSTAT_EXPLOITATION
 from .models import Release
 from .services import released_tables, stored_config
 from .statistics import exports as writers
-from .statistics.audit import AuditReport
+from .statistics.audit import OMITTED, AuditReport
 from .statistics.release import DelayTable
 from .statistics.release import Release as LibraryRelease
 from .statistics.tables import TOTAL, ReleaseContext
@@ -45,29 +46,39 @@ CONTENT_TYPES = {
     "ctdc": "text/csv",
 }
 
-#: Balise breakdowns and their HTCDS v2.0 field names.
-HTCDS_FIELDS = {
-    "region": "regionOfIdentification",
-    "sex": "gender",
-    "sex_detailed": "gender",
-    "age_band": "ageBroad",
-    "minor": "majorityStatusAtExploit",
-    "nationality": "citizenship",
-    "exploitation_form": "typeOfExploit",
-    "place_scope": "placeOfExploitScope",
-    "referrer_org_type": "referralOrganisationType",
-    "channel": "referralChannel",
-    "sector": "typeOfLabour",
-    "support_type": "typeOfSupport",
-    "residence_status": "residencePermitStatus",
-    "compensation": "compensation",
-    "recruiter_relationship": "recruiterRelationship",
-    "network": "networkInvolvement",
-    "housed_by_exploiter": "housedByExploiter",
-    "preliminary_outcome": "preliminaryDecision",
-    "conclusive_outcome": "traffickingStatus",
-    "reconsideration": "reconsiderationStatus",
+#: Breakdowns that are an official HTCDS field (aggregated), under its official name: the
+#: prefix of its HTCDS table and the field name (UNMigration/HTCDS, "HTCDS Field Reference.md"
+#: and the v1.0 survey form "Toolkit/Survey/htcds_xlsform.xml"). Values stay Balise codes.
+HTCDS_OFFICIAL = {
+    "sex": "prs_Gender",
+    "sex_detailed": "prs_Gender",
+    "nationality": "prs_Citizenship",
+    "exploitation_form": "vic_TypeOfExploitation",
+    "sector": "vic_ForcedLabourIndustry",
+    "referrer_org_type": "org_Type",  # of the referring organisation (cas_ReferringOrganisation)
 }
+
+#: Breakdowns with no HTCDS field of that meaning: Balise's own names, under the ``bal_``
+#: prefix so that no one takes them for HTCDS fields.
+HTCDS_EXTENSIONS = {
+    "region": "bal_Region",
+    "age_band": "bal_AgeBand",
+    "minor": "bal_MinorAtExploitation",
+    "place_scope": "bal_PlaceOfExploitationScope",
+    "channel": "bal_ReferralChannel",
+    "support_type": "bal_SupportType",
+    "residence_status": "bal_ResidenceStatus",
+    "compensation": "bal_Compensation",
+    "recruiter_relationship": "bal_RecruiterRelationship",
+    "network": "bal_NetworkInvolvement",
+    "housed_by_exploiter": "bal_HousedByExploiter",
+    "preliminary_outcome": "bal_PreliminaryDecision",
+    "conclusive_outcome": "bal_ConclusiveDecision",
+    "reconsideration": "bal_ReconsiderationStatus",
+}
+
+#: Balise breakdowns and the field each is exported under in the ``htcds`` format.
+HTCDS_FIELDS = {**HTCDS_OFFICIAL, **HTCDS_EXTENSIONS}
 
 
 def filename(release: Release, fmt: str) -> str:
@@ -125,8 +136,10 @@ def _htcds(release: Release) -> bytes:
     fields = sorted(set(HTCDS_FIELDS.values()))
     writer.writerow(["table", "unit", *fields, "value", "status"])
     for table in release.tables:
-        names = [HTCDS_FIELDS.get(d["name"], d["name"]) for d in table["dimensions"]]
+        names = [HTCDS_FIELDS[d["name"]] for d in table["dimensions"]]
         for coords, status, value, display, _percent in table["cells"]:
+            if status == OMITTED:
+                continue
             by_field = {
                 n: ("total" if c == TOTAL else c) for n, c in zip(names, coords, strict=True)
             }

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+import uuid
+
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -7,7 +9,18 @@ from django.utils.translation import gettext_lazy as _
 from .enums import ExternalProducer
 
 
+class RequestIdField(forms.UUIDField):
+    """One id per form shown: resubmitting the same form (a double click) finds the assembly it
+    already started instead of starting another one."""
+
+    widget = forms.HiddenInput
+
+    def __init__(self, **kwargs) -> None:  # noqa: ANN003
+        super().__init__(required=False, initial=uuid.uuid4, **kwargs)
+
+
 class ReleaseForm(forms.Form):
+    request_id = RequestIdField()
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     quarter = forms.TypedChoiceField(
         label=_("Quarter"),
@@ -25,6 +38,7 @@ class ReleaseForm(forms.Form):
 
 
 class CorrectionForm(forms.Form):
+    request_id = RequestIdField()
     note = forms.CharField(
         label=_("What the correction changes"), widget=forms.Textarea(attrs={"rows": 3})
     )

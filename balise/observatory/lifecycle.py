@@ -1,8 +1,10 @@
 """Release lifecycle: draft → reviewed (by another statistician) → published; a published
-release is immutable and is superseded by its correction (a new version)."""
+release is immutable and is superseded by its correction (a new version). Assembly lifecycle:
+queued → running → succeeded (with its draft) or failed (with nothing)."""
 
 from balise.core.state_machine import StateMachine
 
+from .enums import AssemblyStatus as A
 from .enums import ReleaseStatus as S
 
 
@@ -22,4 +24,22 @@ RELEASE = StateMachine(
     },
     log_model=_log,
     log_fk="release",
+)
+
+
+def _assembly_log():  # noqa: ANN202
+    from .models import ReleaseAssemblyTransition
+
+    return ReleaseAssemblyTransition
+
+
+ASSEMBLY = StateMachine(
+    field="status",
+    transitions={
+        "start": ([A.QUEUED], A.RUNNING),
+        "succeed": ([A.RUNNING], A.SUCCEEDED),
+        "fail": ([A.QUEUED, A.RUNNING], A.FAILED),
+    },
+    log_model=_assembly_log,
+    log_fk="assembly",
 )

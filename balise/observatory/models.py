@@ -15,7 +15,13 @@ from django.utils.translation import gettext_lazy as _
 
 from balise.core.state_machine import TransitionLogBase
 
-from .enums import ExternalProducer, ReleaseStatus
+from .enums import (
+    ACTIVE_ASSEMBLY,
+    AssemblyError,
+    AssemblyStatus,
+    ExternalProducer,
+    ReleaseStatus,
+)
 
 
 class ProjectionRefresh(models.Model):
@@ -39,6 +45,22 @@ class ProjectionRefresh(models.Model):
 
     def projection(self) -> pa.Table:
         return pq.read_table(io.BytesIO(bytes(self.data)))
+
+
+class PersonCellKey(models.Model):
+    """A person's cell key (cell-key perturbation), drawn once and kept across refreshes.
+
+    If the key were drawn again at every refresh, the same cell would get fresh noise in every
+    release and averaging the releases would reveal its true value. The person is named only
+    by ``subject``, a keyed hash (``BALISE_BLIND_INDEX_KEY``) of the key the refresh counts
+    them under: the table cannot be joined back to a case without that secret."""
+
+    subject = models.CharField(max_length=64, unique=True)
+    cell_key = models.PositiveSmallIntegerField()
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person cell key")
 
 
 class Release(models.Model):
@@ -108,6 +130,79 @@ class Release(models.Model):
 
 class ReleaseTransition(TransitionLogBase):
     release = models.ForeignKey(Release, on_delete=models.CASCADE, related_name="transitions")
+
+
+def period_code(year: int, quarter: int | None) -> str:
+    return f"{year}" + (f"-Q{quarter}" if quarter else "")
+
+
+class ReleaseAssembly(models.Model):
+    """One request to assemble a release, run in the background with its progress.
+
+    At most one assembly per period and area is queued or running (a double click finds the
+    first); ``request_id`` (one per form shown) makes a resubmitted form find its assembly even
+    once finished. The release exists only if the assembly succeeded: it is created in the same
+    transaction as the ``succeed`` step."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    request_id = models.UUIDField(unique=True, default=uuid.uuid4, editable=False)
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"), null=True, blank=True)
+    period_code = models.CharField(max_length=8, editable=False)
+    area = models.CharField(_("area"), max_length=100, default="national")
+    previous = models.ForeignKey(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    correction_note = models.TextField(_("correction note"), blank=True)
+    refresh = models.ForeignKey(ProjectionRefresh, on_delete=models.PROTECT, related_name="+")
+    status = models.CharField(
+        max_length=16,
+        choices=AssemblyStatus.choices,
+        default=AssemblyStatus.QUEUED,
+        editable=False,
+    )
+    progress = models.PositiveSmallIntegerField(default=0, editable=False)
+    step = models.CharField(max_length=64, default="queued", editable=False)
+    error = models.CharField(max_length=32, choices=AssemblyError.choices, blank=True)
+    release = models.OneToOneField(
+        Release, null=True, blank=True, on_delete=models.PROTECT, related_name="assembly"
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    updated_at = models.DateTimeField(default=timezone.now)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("release assembly")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period_code", "area"],
+                condition=models.Q(status__in=ACTIVE_ASSEMBLY),
+                name="observatory_one_active_assembly",
+            )
+        ]
+
+    def save(self, *args, **kwargs) -> None:  # noqa: ANN002, ANN003
+        self.period_code = period_code(self.year, self.quarter)
+        super().save(*args, **kwargs)
+
+    @property
+    def period(self) -> str:
+        return period_code(self.year, self.quarter)
+
+    @property
+    def is_active(self) -> bool:
+        return self.status in ACTIVE_ASSEMBLY
+
+
+class ReleaseAssemblyTransition(TransitionLogBase):
+    assembly = models.ForeignKey(
+        ReleaseAssembly, on_delete=models.CASCADE, related_name="transitions"
+    )
 
 
 class ExternalSeries(models.Model):

@@ -6,12 +6,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from django.conf import settings
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext_lazy
 
 from balise import codelists
 from balise.observatory.statistics.release import NOTES
-from balise.observatory.statistics.tables import TOTAL, standard_tables
+from balise.observatory.statistics.tables import OMITTED, TOTAL, standard_tables
 
 from .models import Release
 
@@ -35,6 +37,11 @@ EXTRA_LABELS: dict[str, Any] = {
     "claimed": _("Compensation claimed"),
     "awarded": _("Compensation awarded"),
     "national": _("National"),
+    "other_regions": _("Other regions"),
+    "0_17": _("0–17"),
+    "18_29": _("18–29"),
+    "30_47": _("30–47"),
+    "18_plus": _("18 and over"),
 }
 
 DIMENSION_LABELS: dict[str, Any] = {
@@ -89,6 +96,63 @@ def titles() -> dict[str, Any]:
     return {spec.name: spec.title for spec in standard_tables()}
 
 
+def _names(codes: list[str]) -> str:
+    return ", ".join(str(label(c)) for c in codes)
+
+
+def adjustment_note(adjustment: dict[str, Any]) -> Any:
+    """What was done to a table so that it could be protected, for its readers."""
+    kind = adjustment.get("adjustment")
+    codes = list(adjustment.get("categories", []))
+    if kind == "national_only":
+        return _("Published for the country only: the regional figures are too few to "
+                 "protect the persons.")  # fmt: skip
+    if kind == "withheld":
+        return _("Not published: the figures are too few to protect the persons.")
+    if kind == "omitted":
+        return format_lazy(
+            ngettext_lazy(
+                "{n} region with too few persons is omitted ({names}); its persons are "
+                "counted in the national figures.",
+                "{n} regions with too few persons are omitted ({names}); their persons are "
+                "counted in the national figures.",
+                "n",
+            ),
+            n=len(codes),
+            names=_names(codes),
+        )
+    if kind == "grouped" and adjustment.get("dimension") == "region":
+        return format_lazy(
+            ngettext_lazy(
+                "{n} region with too few persons is grouped into “{group}” ({names}).",
+                "{n} regions with too few persons are grouped into “{group}” ({names}).",
+                "n",
+            ),
+            n=len(codes),
+            group=label(adjustment.get("group", "")),
+            names=_names(codes),
+        )
+    if kind == "grouped":
+        return format_lazy(
+            _(
+                "{dimension}: categories with too few persons are grouped into “{group}” ({names})."
+            ),  # fmt: skip
+            dimension=DIMENSION_LABELS.get(adjustment.get("dimension", ""), ""),
+            group=label(adjustment.get("group", "")),
+            names=_names(codes),
+        )
+    return None
+
+
+def table_adjustments(release: Release, name: str) -> list[Any]:
+    notes = [
+        adjustment_note(a)
+        for a in release.parameters.get("adjustments", [])
+        if a.get("table") == name
+    ]
+    return [n for n in notes if n is not None]
+
+
 def table_notes(release: Release, table: dict[str, Any]) -> list[Any]:
     config = release.disclosure_config
     notes = [
@@ -101,7 +165,7 @@ def table_notes(release: Release, table: dict[str, Any]) -> list[Any]:
     if table.get("multi"):
         notes.append(NOTES["multi"])
     notes.append(NOTES["percent"])
-    return notes
+    return table_adjustments(release, table["name"]) + notes
 
 
 @dataclass
@@ -153,10 +217,13 @@ def grid(release: Release, table: dict[str, Any], title: Any = None) -> Grid:
                 out.append(fixed.get(d, TOTAL))
         return tuple(out)
 
-    col_codes: list[str | None] = [*(cats[col_dim] if col_dim else []), None]
+    def shown(dim: str | None) -> list[str | None]:
+        return [*(c for c in (cats[dim] if dim else []) if c != OMITTED), None]
+
+    col_codes = shown(col_dim)
     columns = [(c or TOTAL, label(c or TOTAL)) for c in col_codes]
     rows = []
-    row_codes: list[str | None] = [*(cats[row_dim] if row_dim else []), None]
+    row_codes = shown(row_dim)
     for r in row_codes:
         cells = [index.get(coords(r, c), {"display": "", "value": None}) for c in col_codes]
         rows.append((r or TOTAL, label(r or TOTAL), cells))
@@ -193,7 +260,7 @@ def national_breakdown(release: Release, name: str) -> list[tuple[str, Any, dict
     if not others:
         return []
     categories = next(d["categories"] for d in table["dimensions"] if d["name"] == others[0])
-    return [(c, label(c), national_value(release, name, c)) for c in categories]
+    return [(c, label(c), national_value(release, name, c)) for c in categories if c != OMITTED]
 
 
 def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, Any]]]:
@@ -205,4 +272,54 @@ def regional_totals(release: Release, name: str) -> list[tuple[str, dict[str, An
     return [
         (region, index.get((region, *([TOTAL] * (width - 1))), {"display": "", "value": None}))
         for region in table["dimensions"][0]["categories"]
+        if region != OMITTED
     ]
+
+
+# Release assembly ---------------------------------------------------------------------------
+
+POPULATION_LABELS: dict[str, Any] = {
+    "referred": _("persons referred"),
+    "identified": _("persons identified"),
+    "accompanied": _("persons accompanied"),
+    "referred:labour": _("persons referred in labour exploitation"),
+    "identified:labour": _("persons identified in labour exploitation"),
+    "preliminary_decisions": _("preliminary decisions"),
+    "conclusive_decisions": _("conclusive decisions"),
+    "reconsiderations": _("reconsiderations"),
+    "overdue": _("overdue decisions"),
+}
+
+STEP_LABELS: dict[str, Any] = {
+    "queued": _("Waiting for a worker to start."),
+    "counting": _("Counting the tables."),
+    "delays": _("Computing the decision delays."),
+    "audit": _("Auditing the whole release."),
+    "saving": _("Saving the draft."),
+    "done": _("Done."),
+}
+
+
+def step_label(step: str) -> Any:
+    code, _sep, population = step.partition(":")
+    if code == "protecting":
+        return format_lazy(
+            _("Protecting the figures: {population}."),
+            population=POPULATION_LABELS.get(population, population),
+        )
+    return STEP_LABELS.get(code, code)
+
+
+def assembly_status(assembly: Any) -> dict[str, Any]:
+    """What the progress page says, in the reader's language."""
+    from django.utils import timezone
+
+    from .enums import AssemblyError
+
+    stale_after = int(getattr(settings, "BALISE_OBSERVATORY_ASSEMBLY_STALE_MINUTES", 60))
+    idle = timezone.now() - assembly.updated_at
+    return {
+        "step": step_label(assembly.step),
+        "error": AssemblyError(assembly.error).label if assembly.error else "",
+        "stale": assembly.is_active and idle.total_seconds() > 60 * stale_after,
+    }

@@ -187,6 +187,14 @@ def build_report(release: Release, *, include_drafts_series: bool = False) -> Re
             width=release.audit_report.get("narrowest_interval"),
         ),
     ]  # fmt: skip
+    if release.parameters.get("adjustments"):
+        method.append(
+            _(
+                "Where persons were too few, categories or regions were grouped, the rows of some "
+                "regions omitted (their persons stay in the national figures) or tables published "
+                "for the country only; each table says what was done."
+            )  # fmt: skip
+        )
     return Report(
         release=release,
         previous=previous,

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 
 from .enums import ReleaseStatus
-from .models import ExternalSeries, Release
+from .models import ExternalSeries, Release, ReleaseAssembly
 from .permissions import can_read_published, is_statistician
 
 PUBLIC_STATUSES = (ReleaseStatus.PUBLISHED, ReleaseStatus.SUPERSEDED)
@@ -37,3 +37,16 @@ def external_series_for_user(user: Any) -> QuerySet[ExternalSeries]:
     if is_statistician(user) or can_read_published(user):
         return ExternalSeries.objects.prefetch_related("values")
     return ExternalSeries.objects.none()
+
+
+def assembly_queryset_for_user(user: Any) -> QuerySet[ReleaseAssembly]:
+    """Release assemblies (drafts in the making): statisticians only."""
+    if is_statistician(user):
+        return ReleaseAssembly.objects.select_related("release", "requested_by")
+    return ReleaseAssembly.objects.none()
+
+
+def active_assemblies_for_user(user: Any) -> QuerySet[ReleaseAssembly]:
+    from .enums import ACTIVE_ASSEMBLY
+
+    return assembly_queryset_for_user(user).filter(status__in=ACTIVE_ASSEMBLY)

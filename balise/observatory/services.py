@@ -4,8 +4,9 @@ releases. Every change is audited inside its transaction."""
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import io
-import re
+import logging
 from typing import Any
 
 import pyarrow as pa
@@ -13,26 +14,35 @@ import pyarrow.compute as pc
 import pyarrow.parquet as pq
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
+from balise.core.crypto import blind_index
+from balise.core.state_machine import TransitionNotAllowed
 
 from .contributors import ProjectionBuilder, active_contributors
-from .enums import ObservatoryAction, ReleaseStatus
-from .lifecycle import RELEASE
-from .models import ProjectionRefresh, Release
+from .enums import (
+    ACTIVE_ASSEMBLY,
+    AssemblyError,
+    AssemblyStatus,
+    ObservatoryAction,
+    ReleaseStatus,
+)
+from .lifecycle import ASSEMBLY, RELEASE
+from .models import PersonCellKey, ProjectionRefresh, Release, ReleaseAssembly, period_code
 from .permissions import is_statistician
 from .statistics.audit import AuditError, audit_release
 from .statistics.config import DisclosureConfig
 from .statistics.disclosure import DisclosureError
-from .statistics.release import Release as LibraryRelease
-from .statistics.release import ReleasedCell, ReleasedTable, build_release
-from .statistics.schema import PROJECTION_SCHEMA, validate_projection
-from .statistics.tables import GEOGRAPHY, ReleaseContext, TableSpec, dimensions, standard_tables
+from .statistics.release import Progress, ReleasedCell, ReleasedTable, build_release
+from .statistics.schema import PROJECTION_SCHEMA, new_cell_key, validate_projection
+from .statistics.tables import ReleaseContext, TableSpec, dimensions, standard_tables
+
+logger = logging.getLogger(__name__)
 
 
 def disclosure_config() -> DisclosureConfig:
@@ -51,62 +61,45 @@ def release_specs() -> list[TableSpec]:
     return [s for s in specs if s.name in names] if names else specs
 
 
-_CANNOT = re.compile(r"cannot protect (\S+) \[([^\]]*)\]")
+CELL_KEY_PURPOSE = "observatory_cell_key"
 
 
-def build_protected(
-    projection: pa.Table,
-    config: DisclosureConfig,
-    *,
-    year: int,
-    quarter: int | None,
-    area: str,
-    specs: list[TableSpec],
-    attempts: int = 12,
-) -> tuple[LibraryRelease, list[dict[str, str]]]:
-    """Build the release; a table whose cells cannot be protected by region is published
-    nationally only, and one that cannot be protected at all is withheld. Each adjustment is
-    written into the release."""
-    adjustments: list[dict[str, str]] = []
-    for _attempt in range(attempts):
-        try:
-            built = build_release(
-                projection, config, year=year, quarter=quarter, area=area, specs=specs
+def person_cell_keys(person_keys: list[str]) -> dict[str, int]:
+    """Each person's fixed cell key: the stored one, or a new one drawn and stored now.
+
+    Stored under a keyed hash of the person key, never the key itself. Two refreshes running
+    at once may draw for the same new person: the first stored key wins for both."""
+    subjects = {key: blind_index(key, purpose=CELL_KEY_PURPOSE) for key in person_keys}
+    known = dict(PersonCellKey.objects.values_list("subject", "cell_key").iterator(10_000))
+    missing = sorted(set(subjects.values()) - set(known))
+    if missing:
+        PersonCellKey.objects.bulk_create(
+            [PersonCellKey(subject=s, cell_key=new_cell_key()) for s in missing],
+            batch_size=1000,
+            ignore_conflicts=True,
+        )
+        for start in range(0, len(missing), 500):
+            known.update(
+                PersonCellKey.objects.filter(subject__in=missing[start : start + 500]).values_list(
+                    "subject", "cell_key"
+                )
             )
-            return built, adjustments
-        except DisclosureError as exc:
-            match = _CANNOT.search(str(exc))
-            if match is None:
-                raise
-            population = match.group(1)
-            coords = dict(p.split("=", 1) for p in match.group(2).split(", ") if "=" in p)
-            named = set(coords) - {GEOGRAPHY}
-            hit = [s for s in specs if s.population == population and named <= set(s.dims)]
-            if not hit:
-                raise
-            kept = []
-            for spec in specs:
-                if spec not in hit:
-                    kept.append(spec)
-                elif GEOGRAPHY in coords and spec.by_region:
-                    kept.append(dataclasses.replace(spec, by_region=False))
-                    adjustments.append({"table": spec.name, "adjustment": "national_only"})
-                else:
-                    adjustments.append({"table": spec.name, "adjustment": "withheld"})
-            specs = kept
-            if not specs:
-                raise
-    raise DisclosureError("the release could not be protected")
+    return {key: known[subject] for key, subject in subjects.items()}
 
 
 def refresh_projection(*, actor: Any = None) -> ProjectionRefresh:
-    """Rebuild the pseudonymised projection from every installed source app and store it."""
+    """Rebuild the pseudonymised projection from every installed source app and store it.
+
+    Pseudonyms are fresh at every refresh; cell keys are each person's fixed key."""
     builder = ProjectionBuilder()
     used = []
     for contributor in active_contributors():
         contributor.function(builder)
         used.append(contributor.name)
-    table = validate_projection(pa.Table.from_pylist(builder.records(), schema=PROJECTION_SCHEMA))
+    cell_keys = person_cell_keys(builder.person_keys())
+    table = validate_projection(
+        pa.Table.from_pylist(builder.records(cell_keys), schema=PROJECTION_SCHEMA)
+    )
     buffer = io.BytesIO()
     pq.write_table(table, buffer)
     years = sorted({int(y) for y in pc.unique(table["year"]).to_pylist()})
@@ -131,6 +124,13 @@ def latest_refresh() -> ProjectionRefresh | None:
     return ProjectionRefresh.objects.order_by("-created_at").first()
 
 
+def refresh_regions(refresh: ProjectionRefresh | None) -> list[str]:
+    """The regions a refresh has persons in (the areas a release may be assembled for)."""
+    if refresh is None:
+        return []
+    return sorted(pc.unique(refresh.projection()["region"]).to_pylist())
+
+
 def _serialise_table(table: Any) -> dict[str, Any]:
     return {
         "name": table.name,
@@ -138,7 +138,12 @@ def _serialise_table(table: Any) -> dict[str, Any]:
         "unit": str(table.unit),
         "population": table.population,
         "dimensions": [
-            {"name": d.name, "label": str(d.label), "categories": list(d.categories)}
+            {
+                "name": d.name,
+                "label": str(d.label),
+                "categories": list(d.categories),
+                "groups": [[g, list(m)] for g, m in d.groups],
+            }
             for d in table.dimensions
         ],
         "multi": any(d.multi for d in table.dimensions),
@@ -166,8 +171,13 @@ def create_release(
     refresh: ProjectionRefresh | None = None,
     previous: Release | None = None,
     correction_note: str = "",
+    progress: Progress | None = None,
+    assembly: ReleaseAssembly | None = None,
 ) -> Release:
-    """Assemble every standard table of the period into a draft release."""
+    """Assemble every standard table of the period into a draft release.
+
+    Runs in the background through ``request_release_assembly``; ``progress`` receives the
+    library's progress, and ``assembly`` succeeds in the transaction that stores the release."""
     _check_statistician(actor)
     refresh = refresh or latest_refresh()
     if refresh is None:
@@ -176,8 +186,14 @@ def create_release(
     projection = _restrict(refresh.projection(), area)
     try:
         with translation.override("en"):
-            built, adjustments = build_protected(
-                projection, config, year=year, quarter=quarter, area=area, specs=release_specs()
+            built = build_release(
+                projection,
+                config,
+                year=year,
+                quarter=quarter,
+                area=area,
+                specs=release_specs(),
+                progress=progress,
             )
             tables = [_serialise_table(t) for t in built.tables]
             delays = [
@@ -186,9 +202,12 @@ def create_release(
             ]
             parameters = built.parameters()
     except DisclosureError as exc:
-        raise ValidationError(_("The release failed its disclosure audit.")) from exc
+        raise ValidationError(
+            _("The release failed its disclosure audit."), code=AssemblyError.AUDIT_FAILED
+        ) from exc
     parameters["context"] = dataclasses.asdict(built.context)
-    parameters["adjustments"] = adjustments
+    if progress is not None:
+        progress(1.0, "saving")
     with transaction.atomic():
         latest = Release.objects.filter(year=year, quarter=quarter, area=area).aggregate(
             Max("version")
@@ -214,7 +233,194 @@ def create_release(
             obj=release,
             details={"period": release.period, "area": area, "version": release.version},
         )
+        if assembly is not None:
+            assembly.release = release
+            assembly.progress, assembly.step = 100, "done"
+            assembly.finished_at = assembly.updated_at = timezone.now()
+            ASSEMBLY.apply(
+                assembly,
+                "succeed",
+                actor=None,
+                extra_update_fields=["release", "progress", "step", "finished_at", "updated_at"],
+            )
     return release
+
+
+# Assembly in the background -----------------------------------------------------------------
+
+
+def _stale_before() -> Any:
+    minutes = int(getattr(settings, "BALISE_OBSERVATORY_ASSEMBLY_STALE_MINUTES", 60))
+    return timezone.now() - dt.timedelta(minutes=minutes)
+
+
+def _fail_assembly(assembly: ReleaseAssembly, error: str) -> ReleaseAssembly:
+    """Record why an assembly failed. Nothing of its release was stored."""
+    with transaction.atomic():
+        assembly.error = error
+        assembly.finished_at = assembly.updated_at = timezone.now()
+        ASSEMBLY.apply(
+            assembly,
+            "fail",
+            actor=None,
+            reason=error,
+            extra_update_fields=["error", "finished_at", "updated_at"],
+        )
+        audit_record(
+            actor=None,
+            action=ObservatoryAction.ASSEMBLY_FAILED,
+            obj=assembly,
+            details={"error": error, "period": assembly.period, "area": assembly.area},
+        )
+    return assembly
+
+
+def fail_stale_assemblies() -> int:
+    """Assemblies without progress for too long (worker stopped): failed, so that they can be
+    asked for again. Returns how many."""
+    stale = ReleaseAssembly.objects.filter(
+        status__in=ACTIVE_ASSEMBLY, updated_at__lt=_stale_before()
+    )
+    count = 0
+    for assembly in stale:
+        try:
+            _fail_assembly(assembly, AssemblyError.INTERRUPTED)
+        except TransitionNotAllowed:
+            continue  # finished meanwhile
+        count += 1
+    return count
+
+
+def request_release_assembly(
+    *,
+    actor: Any,
+    year: int,
+    quarter: int | None = None,
+    area: str = "national",
+    previous: Release | None = None,
+    correction_note: str = "",
+    request_id: Any = None,
+) -> ReleaseAssembly:
+    """Ask for a release to be assembled in the background; returns its assembly.
+
+    Idempotent: the same ``request_id`` (a resubmitted form) returns its first assembly, and
+    while an assembly of the same period and area is queued or running, it is returned instead
+    of starting another one."""
+    _check_statistician(actor)
+    found = None
+    if request_id is not None:
+        found = ReleaseAssembly.objects.filter(request_id=request_id).first()
+        if found is not None and found.requested_by_id == actor.pk:
+            return found
+    refresh = latest_refresh()
+    if refresh is None:
+        raise ValidationError(_("Refresh the statistics before assembling a release."))
+    if area != "national" and area not in refresh_regions(refresh):
+        raise ValidationError(_("This area has no statistics in the latest refresh."))
+    fail_stale_assemblies()
+    fields: dict[str, Any] = {
+        "year": year,
+        "quarter": quarter,
+        "area": area,
+        "previous": previous,
+        "correction_note": correction_note,
+        "refresh": refresh,
+        "requested_by": actor,
+    }
+    if request_id is not None and found is None:
+        fields["request_id"] = request_id
+    try:
+        with transaction.atomic():
+            assembly = ReleaseAssembly.objects.create(**fields)
+            audit_record(
+                actor=actor,
+                action=ObservatoryAction.ASSEMBLY_REQUEST,
+                obj=assembly,
+                details={"period": assembly.period, "area": area, "correction": bool(previous)},
+            )
+            assembly_id = str(assembly.pk)
+            transaction.on_commit(lambda: _enqueue_assembly(assembly_id))
+    except IntegrityError:
+        active = ReleaseAssembly.objects.filter(
+            period_code=period_code(year, quarter), area=area, status__in=ACTIVE_ASSEMBLY
+        ).first()
+        if active is None:
+            raise
+        return active
+    return assembly
+
+
+def _enqueue_assembly(assembly_id: str) -> None:
+    from balise.observatory.tasks import assemble_release_task
+
+    assemble_release_task.enqueue(assembly_id)
+
+
+def request_correction(
+    release: Release, *, actor: Any, note: str, request_id: Any = None
+) -> ReleaseAssembly:
+    """Ask for a correction of a published release: a new draft version, assembled in the
+    background from the latest refresh."""
+    _check_correction(release, note)
+    return request_release_assembly(
+        actor=actor,
+        year=release.year,
+        quarter=release.quarter,
+        area=release.area,
+        previous=release,
+        correction_note=note.strip(),
+        request_id=request_id,
+    )
+
+
+def run_release_assembly(assembly_id: Any) -> ReleaseAssembly | None:
+    """Assemble the release of a queued assembly (the background task), reporting progress.
+
+    An assembly is run once: a task delivered twice, or a second worker, finds it started and
+    does nothing. On failure the assembly records why and no release exists."""
+    assembly = ReleaseAssembly.objects.select_related("requested_by", "previous", "refresh")
+    assembly = assembly.filter(pk=assembly_id).first()
+    if assembly is None or assembly.status != AssemblyStatus.QUEUED:
+        return assembly
+    try:
+        assembly.started_at = assembly.updated_at = timezone.now()
+        assembly.step = "counting"
+        ASSEMBLY.apply(
+            assembly, "start", actor=None, extra_update_fields=["started_at", "updated_at", "step"]
+        )
+    except TransitionNotAllowed:
+        return assembly
+
+    def progress(fraction: float, step: str) -> None:
+        ReleaseAssembly.objects.filter(pk=assembly.pk).update(
+            progress=min(99, int(100 * fraction)), step=step[:64], updated_at=timezone.now()
+        )
+
+    try:
+        if assembly.previous is not None:
+            _check_correction(assembly.previous, assembly.correction_note)
+        create_release(
+            actor=assembly.requested_by,
+            year=assembly.year,
+            quarter=assembly.quarter,
+            area=assembly.area,
+            refresh=assembly.refresh,
+            previous=assembly.previous,
+            correction_note=assembly.correction_note,
+            progress=progress,
+            assembly=assembly,
+        )
+    except PermissionDenied:
+        return _fail_assembly(assembly, AssemblyError.NOT_ALLOWED)
+    except ValidationError as exc:
+        codes = {e.code for e in exc.error_list}
+        known = {AssemblyError.AUDIT_FAILED, AssemblyError.CORRECTION_EXISTS}
+        return _fail_assembly(assembly, (codes & known or {AssemblyError.UNEXPECTED}).pop())
+    except Exception:
+        logger.exception("release assembly %s failed", assembly.pk)
+        return _fail_assembly(assembly, AssemblyError.UNEXPECTED)
+    assembly.refresh_from_db()
+    return assembly
 
 
 def stored_config(release: Release) -> DisclosureConfig:
@@ -230,7 +436,14 @@ def released_tables(release: Release) -> list[ReleasedTable]:
     dims = dimensions(context)
     out = []
     for table in release.tables:
-        resolved = tuple(dims[d["name"]] for d in table["dimensions"])
+        resolved = tuple(
+            dataclasses.replace(
+                dims[d["name"]],
+                categories=tuple(d["categories"]),
+                groups=tuple((g, tuple(m)) for g, m in d.get("groups", [])),
+            )
+            for d in table["dimensions"]
+        )
         cells = [
             ReleasedCell(tuple(coords), status, value, display, percent)
             for coords, status, value, display, percent in table["cells"]
@@ -284,14 +497,22 @@ def publish_release(release: Release, *, actor: Any) -> Release:
     return release
 
 
-def correct_release(release: Release, *, actor: Any, note: str) -> Release:
-    """A correction of a published release: a new draft version, from the latest refresh."""
+def _check_correction(release: Release, note: str) -> None:
     if release.status != ReleaseStatus.PUBLISHED:
         raise ValidationError(_("Only the published version of a release can be corrected."))
     if not note.strip():
         raise ValidationError(_("Say what the correction changes."))
     if Release.objects.filter(previous=release).exists():
-        raise ValidationError(_("A correction of this release already exists."))
+        raise ValidationError(
+            _("A correction of this release already exists."),
+            code=AssemblyError.CORRECTION_EXISTS,
+        )
+
+
+def correct_release(release: Release, *, actor: Any, note: str) -> Release:
+    """A correction of a published release, assembled at once: a new draft version from the
+    latest refresh (the pages ask for it in the background, ``request_correction``)."""
+    _check_correction(release, note)
     return create_release(
         actor=actor,
         year=release.year,

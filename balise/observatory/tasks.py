@@ -4,6 +4,15 @@ from balise.observatory import services
 
 
 @task()
+def assemble_release_task(assembly_id: str) -> dict[str, str]:
+    """Assemble a requested release in the background (progress on the assembly)."""
+    assembly = services.run_release_assembly(assembly_id)
+    if assembly is None:
+        return {"status": "missing"}
+    return {"status": assembly.status, "error": assembly.error}
+
+
+@task()
 def refresh_projection_task() -> dict[str, int]:
     """Periodic rebuild of the pseudonymised projection (no identifying data leaves it)."""
     refresh = services.refresh_projection(actor=None)

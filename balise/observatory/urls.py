@@ -8,6 +8,12 @@ urlpatterns = [
     path("observatory/", views.release_list_view, name="list"),
     path("observatory/refresh/", views.refresh_view, name="refresh"),
     path("observatory/releases/new/", views.release_new_view, name="new"),
+    path("observatory/assemblies/<uuid:pk>/", views.assembly_view, name="assembly"),
+    path(
+        "observatory/assemblies/<uuid:pk>/status/",
+        views.assembly_status_view,
+        name="assembly_status",
+    ),
     path("observatory/releases/<uuid:pk>/", views.release_detail_view, name="detail"),
     path(
         "observatory/releases/<uuid:pk>/do/<slug:event>/",

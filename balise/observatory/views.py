@@ -44,6 +44,7 @@ def _list(request: HttpRequest, releases: Any, public: bool) -> HttpResponse:
         "public": public,
         "statistician": statistician,
         "refresh": services.latest_refresh() if statistician else None,
+        "assemblies": selectors.active_assemblies_for_user(request.user) if statistician else [],
     }
     return render(request, "observatory/list.html", context)
 
@@ -75,26 +76,49 @@ def refresh_view(request: HttpRequest) -> HttpResponse:
 def release_new_view(request: HttpRequest) -> HttpResponse:
     _require_statistician(request)
     refresh = services.latest_refresh()
-    regions: list[str] = []
-    if refresh is not None:
-        import pyarrow.compute as pc
-
-        regions = sorted(pc.unique(refresh.projection()["region"]).to_pylist())
+    regions = services.refresh_regions(refresh)
     form = ReleaseForm(request.POST or None, regions=regions)
     if request.method == "POST" and form.is_valid():
         try:
-            release = services.create_release(
+            assembly = services.request_release_assembly(
                 actor=request.user,
                 year=form.cleaned_data["year"],
                 quarter=form.cleaned_data["quarter"],
                 area=form.cleaned_data["area"],
+                request_id=form.cleaned_data["request_id"],
             )
         except ValidationError as exc:
             form.add_error(None, exc.messages)
         else:
-            messages.success(request, _("Draft release assembled."))
-            return redirect("observatory:detail", pk=release.pk)
+            return redirect("observatory:assembly", pk=assembly.pk)
     return render(request, "observatory/new.html", {"form": form, "refresh": refresh})
+
+
+def _assembly(request: HttpRequest, pk: Any) -> Any:
+    """Assemblies are drafts in the making: other users get 404, as for drafts."""
+    return get_for_user_or_404(selectors.assembly_queryset_for_user(request.user), pk=pk)
+
+
+def assembly_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    assembly = _assembly(request, pk)
+    return render(
+        request,
+        "observatory/assembly.html",
+        {"assembly": assembly, "status": presentation.assembly_status(assembly)},
+    )
+
+
+def assembly_status_view(request: HttpRequest, pk: Any) -> HttpResponse:
+    """The progress fragment the page polls; 286 tells htmx to stop polling once finished."""
+    assembly = _assembly(request, pk)
+    response = render(
+        request,
+        "observatory/_assembly_status.html",
+        {"assembly": assembly, "status": presentation.assembly_status(assembly)},
+    )
+    if not assembly.is_active:
+        response.status_code = 286
+    return response
 
 
 def _detail(request: HttpRequest, release: Any, public: bool) -> HttpResponse:
@@ -168,14 +192,16 @@ def release_correct_view(request: HttpRequest, pk: Any) -> HttpResponse:
     form = CorrectionForm(request.POST)
     if form.is_valid():
         try:
-            correction = services.correct_release(
-                release, actor=request.user, note=form.cleaned_data["note"]
+            assembly = services.request_correction(
+                release,
+                actor=request.user,
+                note=form.cleaned_data["note"],
+                request_id=form.cleaned_data["request_id"],
             )
         except ValidationError as exc:
             messages.error(request, " ".join(exc.messages))
         else:
-            messages.success(request, _("Correction drafted as a new version."))
-            return redirect("observatory:detail", pk=correction.pk)
+            return redirect("observatory:assembly", pk=assembly.pk)
     else:
         messages.error(request, _("Say what the correction changes."))
     return redirect("observatory:detail", pk=release.pk)

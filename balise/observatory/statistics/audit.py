@@ -10,6 +10,12 @@ warm-started model per population; ``scipy.optimize.linprog`` gives the same ans
 kept as an independent check). The release fails when an interval is narrower than
 ``config.min_protection_width`` or when one figure is shown differently in two tables.
 
+Rows a table omits (``OMITTED``, sparse data) are checked too: nothing is shown of them, so
+an attacker only knows what the rest implies, and each of their figures must stay as uncertain
+as a suppressed one unless it is provably zero or at least the threshold. A release that shows
+a category in one table and gathers it into a group in another (same population) fails: the
+difference would reveal the rest of the group.
+
 The linear relaxation is exact for two-way tables with margins (their constraint matrices
 are totally unimodular); the bounds are then rounded inwards to integers.
 """
@@ -36,6 +42,9 @@ Solver = Literal["highs", "linprog"]
 PUBLISHED = "published"
 PRIMARY = "primary"
 SECONDARY = "secondary"
+OMITTED = "omitted"
+#: Statuses whose figures the audit must prove protected.
+PROTECTED = (PRIMARY, OMITTED)
 
 
 def round_to_base(value: int, base: int) -> int:
@@ -53,6 +62,8 @@ def attacker_bounds(
 ) -> tuple[int, int | None]:
     """What a reader knows about a figure's true value from how it is shown."""
     noise = config.noise
+    if status == OMITTED:
+        return 0, None
     if status == PRIMARY:
         return 1, config.threshold - 1 + noise
     if status == SECONDARY:
@@ -69,10 +80,20 @@ class CellInterval:
     key: VarKey
     lower: float
     upper: float
+    status: str = PRIMARY
 
     @property
     def width(self) -> float:
         return self.upper - self.lower
+
+    def exempt(self, config: DisclosureConfig) -> bool:
+        """An omitted figure known to be 0, or to be at least the threshold, reveals no
+        person however narrow its interval (a published figure would say as much)."""
+        return self.status == OMITTED and (self.upper <= 0 or self.lower >= config.threshold)
+
+    def disclosive(self, config: DisclosureConfig) -> bool:
+        """Too narrow: a suppressed figure, or an omitted one that may be small."""
+        return self.width < config.min_protection_width and not self.exempt(config)
 
     def describe(self) -> str:
         population, pairs = self.key
@@ -109,8 +130,8 @@ def interval_audit(
     solver: Solver = "highs",
     only: set[int] | None = None,
 ) -> list[CellInterval]:
-    """Feasible interval of every primary-suppressed variable (of ``populations``, or ``only``
-    those variables)."""
+    """Feasible interval of every primary-suppressed or omitted variable (of ``populations``,
+    or ``only`` those variables)."""
     by_population: dict[str, list[int]] = {}
     for var, key in enumerate(structure.keys):
         by_population.setdefault(key[0], []).append(var)
@@ -119,7 +140,7 @@ def interval_audit(
     for population, variables in by_population.items():
         if population not in wanted:
             continue
-        targets = [v for v in variables if status[v] == PRIMARY and (only is None or v in only)]
+        targets = [v for v in variables if status[v] in PROTECTED and (only is None or v in only)]
         if not targets:
             continue
         results.extend(
@@ -137,7 +158,10 @@ def _population_intervals(
     config: DisclosureConfig,
     solver: Solver,
 ) -> list[CellInterval]:
-    all_bounds = {v: attacker_bounds(status[v], value[v], config) for v in variables}
+    all_bounds = {}
+    for v in variables:
+        lower, upper = attacker_bounds(status[v], value[v], config)
+        all_bounds[v] = (max(lower, structure.lower.get(v, 0)), upper)
     # Figures published as 0 are known exactly and drop out of every relation.
     variables = [v for v in variables if all_bounds[v] != (0, 0)]
     local = {v: i for i, v in enumerate(variables)}
@@ -182,7 +206,7 @@ def _population_intervals(
             raise AuditError(f"published figures are inconsistent around {structure.keys[target]}")
         low = math.ceil(lower - 1e-6)
         high = math.floor(upper + 1e-6) if math.isfinite(upper) else math.inf
-        results.append(CellInterval(structure.keys[target], low, high))
+        results.append(CellInterval(structure.keys[target], low, high, status[target]))
     return results
 
 
@@ -270,6 +294,25 @@ class AuditError(RuntimeError):
     pass
 
 
+def grouping_inconsistencies(tables: Sequence[ReleasedTable]) -> list[str]:
+    """Categories gathered into a group (or omitted) in one table of a population and shown
+    on their own, or in another group, in another table of the same population."""
+    owners: dict[tuple[str, str], dict[str, tuple[str, str]]] = {}
+    problems: list[str] = []
+    for table in tables:
+        for dim in table.dimensions:
+            seen = owners.setdefault((table.population, dim.family), {})
+            for category in dim.categories:
+                for member in dim.members(category):
+                    found = seen.setdefault(member, (category, table.name))
+                    if found[0] != category:
+                        problems.append(
+                            f"{table.name}: {dim.family} {member!r} published as {category!r} "
+                            f"and in {found[1]} as {found[0]!r}"
+                        )
+    return problems
+
+
 def audit_release(
     tables: Sequence[ReleasedTable], config: DisclosureConfig, solver: Solver = "highs"
 ) -> AuditReport:
@@ -292,15 +335,16 @@ def audit_release(
             status[var], value[var] = cell.status, cell.value
     for table in tables:
         add_composites(structure, table.dimensions)
+    inconsistencies += grouping_inconsistencies(tables)
     ordered_status = [status[v] for v in range(len(structure.keys))]
     ordered_value = [value[v] for v in range(len(structure.keys))]
     intervals = interval_audit(structure, ordered_status, ordered_value, config, solver=solver)
-    failures = [i for i in intervals if i.width < config.min_protection_width]
+    failures = [i for i in intervals if i.disclosive(config)]
     return AuditReport(
         passed=not failures and not inconsistencies,
         min_protection_width=config.min_protection_width,
-        checked=len(intervals),
+        checked=sum(1 for i in intervals if not i.exempt(config)),
         failures=failures,
         inconsistencies=inconsistencies,
-        narrowest=min((i.width for i in intervals), default=None),
+        narrowest=min((i.width for i in intervals if not i.exempt(config)), default=None),
     )

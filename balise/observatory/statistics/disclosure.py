@@ -12,6 +12,11 @@ tables gets one treatment:
    (a total and its parts) would otherwise reveal a suppressed cell, then the release audit
    (``audit.interval_audit``) is run and further cells are suppressed until every suppressed
    cell keeps a feasible interval at least ``min_protection_width`` wide.
+
+Figures of omitted rows (``tables.OMITTED``) are never shown; the audit protects them like
+suppressed ones. When no further figure can be suppressed, ``DisclosureError.keys`` names the
+figures that could not be protected, so that the caller can gather or omit categories
+(``sparse``) and try again.
 """
 
 from __future__ import annotations
@@ -20,6 +25,7 @@ from collections import deque
 from collections.abc import Sequence
 
 from .audit import (
+    OMITTED,
     PRIMARY,
     PUBLISHED,
     SECONDARY,
@@ -27,12 +33,17 @@ from .audit import (
     round_to_base,
 )
 from .config import DisclosureConfig
-from .structure import Structure, add_composites, add_table
+from .structure import Structure, VarKey, add_composites, add_table
+from .tables import OMITTED as OMITTED_CATEGORY
 from .tables import CountTable
 
 
 class DisclosureError(RuntimeError):
-    pass
+    """The figures could not be protected; ``keys`` names those that stay exposed."""
+
+    def __init__(self, message: str, keys: Sequence[VarKey] = ()) -> None:
+        super().__init__(message)
+        self.keys = tuple(keys)
 
 
 def cell_key_noise(count: int, cell_key: int, max_noise: int) -> int:
@@ -76,14 +87,35 @@ class ProtectedModel:
         size = len(self.structure.keys)
         self.truth = [truth[v] for v in range(size)]
         self.cell_key = [keys[v] for v in range(size)]
-        self.status = [PUBLISHED] * size
+        self.status = [
+            OMITTED if any(v == OMITTED_CATEGORY for _f, v in key[1]) else PUBLISHED
+            for key in self.structure.keys
+        ]
         self.value: list[int | None] = [None] * size
+        #: Figures found too exposed in some round of the audit (see ``sparse``).
+        self.exposed: dict[VarKey, None] = {}
+
+    def hidden_totals(self) -> list[VarKey]:
+        """Population totals that are large enough to show but had to be suppressed."""
+        return [
+            key
+            for var, key in enumerate(self.structure.keys)
+            if not key[1] and self.status[var] == SECONDARY
+        ]
+
+    def shown(self) -> int:
+        """How many non-zero figures are published."""
+        return sum(
+            1 for var, value in enumerate(self.value) if self.status[var] == PUBLISHED and value
+        )
 
     # Rule 1 to 3 ---------------------------------------------------------------------------
 
     def apply_primary(self) -> None:
         config = self.config
         for var, count in enumerate(self.truth):
+            if self.status[var] == OMITTED:
+                continue
             shown = count
             if config.method == "cell_key":
                 shown = count + cell_key_noise(count, self.cell_key[var], config.max_noise)
@@ -109,13 +141,14 @@ class ProtectedModel:
             if line.kind != "eq":
                 continue
             members = (line.total, *line.parts)
-            if sum(1 for m in members if self.status[m] != PUBLISHED) != 1:
+            hidden = [m for m in members if self.status[m] != PUBLISHED]
+            # A lone omitted figure is left to the interval audit: it is often large.
+            if len(hidden) != 1 or self.status[hidden[0]] == OMITTED:
                 continue
             chosen = self._candidate([line.parts, (line.total,)])
             if chosen is None:
-                raise DisclosureError(
-                    f"no complementary cell for {self.structure.keys[members[0]]}"
-                )
+                key = self.structure.keys[hidden[0]]
+                raise DisclosureError(f"no complementary cell for {key}", [key])
             self.suppress(chosen)
             for other in self.structure.var_lines[chosen]:
                 if not queued[other]:
@@ -132,16 +165,24 @@ class ProtectedModel:
 
     def _nearest_candidate(self, var: int) -> int | None:
         """A figure to suppress to widen ``var``'s interval: from its own lines first, then
-        from the lines of the hidden figures it is tied to, and so on outwards."""
+        from the lines of the hidden figures it is tied to, and so on outwards. Among them,
+        the most detailed figure (margins, and the national total above all, are the most
+        read), on an additive line rather than a multi-valued one, then the smallest."""
         frontier, seen = [var], {var}
+        keys = self.structure.keys
         while frontier:
             lines = [self.structure.lines[n] for v in frontier for n in self.structure.var_lines[v]]
-            lines.sort(key=lambda line: line.kind != "eq")
-            chosen = self._candidate(
-                [[m for m in (*line.parts, line.total) if m not in seen] for line in lines]
-            )
-            if chosen is not None:
-                return chosen
+            options = {
+                m: line.kind != "eq"
+                for line in sorted(lines, key=lambda line: line.kind == "eq")
+                for m in (*line.parts, line.total)
+                if m not in seen and self.status[m] == PUBLISHED and self.truth[m] > 0
+            }
+            if options:
+                return min(
+                    options,
+                    key=lambda m: (options[m], -len(keys[m][1]), self.truth[m], keys[m]),
+                )
             members = {m for line in lines for m in (line.total, *line.parts)}
             frontier = [m for m in members - seen if self.status[m] != PUBLISHED]
             seen |= members
@@ -155,22 +196,33 @@ class ProtectedModel:
         """
         config = self.config
         only: set[int] | None = None
+        failing: list = []
         for round_number in range(1, config.max_audit_rounds + 1):
             intervals = interval_audit(self.structure, self.status, self.value, config, only=only)
-            failing = [i for i in intervals if i.width < config.min_protection_width]
+            failing = [i for i in intervals if i.disclosive(config)]
             if not failing:
                 return round_number
             only = set()
+            stuck = []
+            self.exposed.update(dict.fromkeys(i.key for i in failing))
             for interval in failing:
                 var = self.structure.index[interval.key]
                 only.add(var)
                 chosen = self._nearest_candidate(var)
                 if chosen is None:
-                    raise DisclosureError(f"cannot protect {interval.describe()}")
-                self.suppress(chosen)
+                    stuck.append(interval)
+                else:
+                    self.suppress(chosen)
+            if stuck:
+                raise DisclosureError(
+                    "cannot protect " + "; ".join(i.describe() for i in stuck),
+                    [i.key for i in stuck],
+                )
             if config.method == "secondary_suppression":
                 self.apply_line_suppression()
-        raise DisclosureError(f"not protected after {config.max_audit_rounds} rounds")
+        raise DisclosureError(
+            f"not protected after {config.max_audit_rounds} rounds", [i.key for i in failing]
+        )
 
 
 def _ordered_cells(table: CountTable) -> list[tuple[int, int]]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -13,9 +13,10 @@ from django.utils.functional import Promise
 from django.utils.text import format_lazy
 from django.utils.translation import gettext_lazy as _
 
-from .audit import PRIMARY, PUBLISHED, SECONDARY, AuditReport, audit_release
+from .audit import OMITTED, PRIMARY, PUBLISHED, SECONDARY, AuditReport, audit_release
 from .config import DisclosureConfig
-from .disclosure import DisclosureError, ProtectedModel, protect
+from .disclosure import DisclosureError, ProtectedModel
+from .sparse import Adjustment, CategoryCounts, protect_population
 from .structure import table_cells
 from .tables import (
     GEOGRAPHY,
@@ -25,10 +26,15 @@ from .tables import (
     ReleaseContext,
     TableSpec,
     Unit,
-    count_tables,
+    code_projection,
+    dimensions,
     release_context,
     standard_tables,
 )
+
+#: ``progress(fraction, step)`` receives the share of the work done and a step code:
+#: ``counting``, ``protecting:<population>``, ``delays``, ``audit``, ``done``.
+Progress = Callable[[float, str], None]
 
 NOTES: dict[str, Promise] = {
     "rounding": _("Figures are rounded to base {base}; totals are rounded on their own and "
@@ -41,13 +47,15 @@ NOTES: dict[str, Promise] = {
                "the total."),
     "percent": _("Percentages are of the persons for whom the information is known (CTDC "
                  "rule), computed from the published figures."),
+    "omitted": _("Rows of regions with too few persons are omitted; their persons are counted "
+                 "in the national figures."),
 }  # fmt: skip
 
 
 @dataclass(frozen=True)
 class ReleasedCell:
     coords: tuple[str, ...]
-    status: str  # published / primary / secondary
+    status: str  # published / primary / secondary / omitted (never shown)
     value: int | None
     display: str
     percent: float | None = None
@@ -79,6 +87,8 @@ class ReleasedTable:
         columns: dict[str, list[object]] = {d.name: [] for d in self.dimensions}
         columns.update(value=[], display=[], status=[], percent=[])
         for cell in self.cells:
+            if cell.status == OMITTED:
+                continue
             for dim, coord in zip(self.dimensions, cell.coords, strict=True):
                 columns[dim.name].append("total" if coord == TOTAL else coord)
             columns["value"].append(cell.value)
@@ -137,6 +147,7 @@ class Release:
     delays: list[DelayTable]
     audit: AuditReport
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
+    adjustments: list[Adjustment] = field(default_factory=list)
 
     def table(self, name: str) -> ReleasedTable:
         for table in self.tables:
@@ -153,11 +164,14 @@ class Release:
             "disclosure_control": self.config.as_dict(),
             "folded_exploitation_forms": list(self.context.rare_forms),
             "citizenships_shown": list(self.context.top_countries),
+            "adjustments": [a.as_dict() for a in self.adjustments],
             "audit": self.audit.as_dict(),
         }
 
 
 def _display(status: str, value: int | None, config: DisclosureConfig) -> str:
+    if status == OMITTED:
+        return ""
     if status == PRIMARY:
         return f"<{config.threshold}"
     if status == SECONDARY:
@@ -220,6 +234,8 @@ def released_tables(model: ProtectedModel) -> list[ReleasedTable]:
             notes.append(format_lazy(NOTES["cell_key"], noise=config.max_noise))
         if any(d.multi for d in table.dimensions):
             notes.append(NOTES["multi"])
+        if any(c.status == OMITTED for c in cells):
+            notes.append(NOTES["omitted"])
         notes.append(NOTES["percent"])
         spec = table.spec
         out.append(
@@ -251,11 +267,14 @@ def delay_tables(
             "GROUP BY GROUPING SETS ((region), ()) ORDER BY region NULLS FIRST"
         ).fetchall()
         for region, n, median, p90 in result:
-            coords = (region or TOTAL, TOTAL)
+            regional = GEOGRAPHY in counts.dims
+            if region is not None and not regional:
+                continue  # the counts are published for the country only
+            coords = tuple((region or TOTAL) if d == GEOGRAPHY else TOTAL for d in counts.dims)
             try:
                 published = counts.cell(*coords).status == PUBLISHED
             except KeyError:
-                published = False
+                continue  # a region gathered with others or omitted
             shown = published and n >= config.delay_min_count
             rows.append(
                 {
@@ -298,36 +317,64 @@ def build_release(
     specs: Sequence[TableSpec] | None = None,
     regions: Sequence[str] = (),
     timings: dict[str, float] | None = None,
+    adapt: bool = True,
+    progress: Progress | None = None,
 ) -> Release:
     """Every standard table of the period with disclosure control, audited.
 
-    Raises ``DisclosureError`` if the audit of the finished release does not pass.
-    ``timings``, when given, receives the seconds spent in each phase.
+    Tables are protected population by population (they share no figure across populations).
+    With ``adapt`` (the default), a population whose figures cannot be protected as they are
+    has its sparse categories gathered, rows omitted or tables published nationally only or
+    withheld (``sparse``), each change recorded in ``Release.adjustments``; without it,
+    ``DisclosureError`` is raised. Raises ``DisclosureError`` if the audit of the finished
+    release does not pass. ``timings``, when given, receives the seconds spent in each phase.
     """
     clock = time.perf_counter()
     phases = timings if timings is not None else {}
+    report_progress = progress or (lambda _fraction, _step: None)
 
     def lap(name: str) -> None:
         nonlocal clock
         now = time.perf_counter()
-        phases[name] = now - clock
+        phases[name] = phases.get(name, 0.0) + now - clock
         clock = now
 
+    specs = list(specs or standard_tables())
+    report_progress(0.0, "counting")
     con = connect_period(projection, year, quarter)
     try:
         context = release_context(con, config, regions)
-        counted = count_tables(con, specs or standard_tables(), context, config)
+        base = dimensions(context)
+        for spec in specs:
+            spec.validate(base, config)
+        populations: dict[str, list[TableSpec]] = {}
+        for spec in specs:
+            populations.setdefault(spec.population, []).append(spec)
+        counter = CategoryCounts(con)
+        code_projection(con, specs, base, name="coded_release")
+        by_name: dict[str, ReleasedTable] = {}
+        adjustments: list[Adjustment] = []
         lap("counting")
-        model = protect(counted, config)
-        tables = released_tables(model)
+        for number, (population, group) in enumerate(populations.items()):
+            report_progress(0.05 + 0.8 * number / len(populations), f"protecting:{population}")
+            protected = protect_population(
+                con, group, base, config, counter=counter, adapt=adapt, coded="coded_release"
+            )
+            adjustments += protected.adjustments
+            if protected.model is not None:
+                by_name.update((t.name, t) for t in released_tables(protected.model))
+        tables = [by_name[s.name] for s in specs if s.name in by_name]
         lap("disclosure_control")
+        report_progress(0.86, "delays")
         delays = delay_tables(con, tables, config)
         lap("delays")
     finally:
         con.close()
+    report_progress(0.9, "audit")
     report = audit_release(tables, config)
     lap("release_audit")
     if not report.passed:
         raise DisclosureError(f"release audit failed: {report.as_dict()}")
+    report_progress(1.0, "done")
     period = f"{year}" + (f"-Q{quarter}" if quarter else "")
-    return Release(period, area, config, context, tables, delays, report)
+    return Release(period, area, config, context, tables, delays, report, adjustments=adjustments)

@@ -43,7 +43,8 @@ support_types              list<string>        ``SupportType`` values given in t
 residence_status           string              ``ResidenceStatus`` value, or missing
 compensation_claimed       bool                compensation claimed
 compensation_awarded       bool                compensation awarded
-cell_key                   uint8               random 0–255, fixed per person (cell-key method)
+cell_key                   uint8               random 0–255, fixed per person: drawn once and
+                                               kept across refreshes (cell-key method)
 =========================  ==================  =================================================
 """
 

@@ -12,6 +12,10 @@ Relations an attacker can use are *lines*:
   most the total, and the parts add up to at least the total (each person has a category,
   ``unknown`` when none is known);
 * composite categories (``other_or_unknown`` = ``trans_or_non_conforming`` + ``unknown``).
+
+Rows gathered into ``OMITTED`` are not shown, but stay in the structure: the totals still
+count their persons, so an attacker's relations stay true. Each omitted row had at least one
+person, so the total of ``n`` omitted rows is known to be at least ``n`` (``lower``).
 """
 
 from __future__ import annotations
@@ -21,7 +25,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .tables import TOTAL, Dimension
+from .tables import OMITTED, TOTAL, Dimension
 
 VarKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -46,6 +50,7 @@ class Structure:
     index: dict[VarKey, int] = field(default_factory=dict)
     lines: list[Line] = field(default_factory=list)
     var_lines: list[list[int]] = field(default_factory=list)
+    lower: dict[int, int] = field(default_factory=dict)
     _seen: set[Line] = field(default_factory=set)
 
     def var(self, key: VarKey) -> int:
@@ -92,6 +97,9 @@ def add_table(structure: Structure, population: str, dims: Sequence[Dimension]) 
                     tuple(variables[at(c)] for c in dim.categories),
                 )
             )
+        if OMITTED in dim.categories:
+            coords = tuple(OMITTED if i == axis else TOTAL for i in range(len(dims)))
+            structure.lower[variables[coords]] = len(dim.members(OMITTED))
     return [variables[c] for c in cells]
 
 

@@ -7,6 +7,7 @@ that disclosure control and the release audit see exactly the additive structure
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -37,6 +38,10 @@ from .schema import validate_projection
 #: Coordinate of a margin (the total over a dimension).
 TOTAL = "_T"
 GEOGRAPHY = "region"
+#: Category gathering the rows a table omits (never shown; kept so that totals stay true).
+OMITTED = "_omitted"
+#: Category gathering regions with too few persons.
+OTHER_REGIONS = "other_regions"
 
 
 class Unit(StrEnum):
@@ -89,6 +94,9 @@ class Dimension:
     ``sex_detailed``) describe the same persons, so their cells are linked in the audit.
     ``composites`` declare categories of the family that are the sum of others.
     ``missing`` categories are left out of percentage denominators (CTDC rule).
+    ``groups`` are published categories that gather several categories of the code list
+    (``fold_dimension``); ``OMITTED`` gathers rows that are not shown. ``foldable`` says
+    whether sparse categories may be gathered into ``other`` when a table cannot be protected.
     """
 
     name: str
@@ -100,6 +108,76 @@ class Dimension:
     missing: tuple[str, ...] = ("unknown",)
     composites: tuple[tuple[str, tuple[str, ...]], ...] = ()
     national_only: bool = False
+    groups: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    foldable: bool = False
+
+    def members(self, category: str) -> tuple[str, ...]:
+        """The categories of the code list that a published category gathers."""
+        return dict(self.groups).get(category, (category,))
+
+
+def fold_dimension(dim: Dimension, groups: dict[str, Sequence[str]]) -> Dimension:
+    """``dim`` with the categories of each group published as one category.
+
+    A group takes the place of its first member, except "other" and "other regions", which
+    come after the categories shown on their own (before the missing ones), and ``OMITTED``,
+    which comes last. Groups compose with the dimension's earlier groups: a group of groups
+    gathers all their members.
+    """
+    groups = {g: tuple(m) for g, m in groups.items() if m}
+    if not groups:
+        return dim
+    owner = {m: g for g, members in groups.items() for m in members}
+    if len(owner) != sum(len(m) for m in groups.values()):
+        raise ValueError(f"{dim.name}: a category is in two groups")
+    unknown = set(owner) - set(dim.categories)
+    if unknown:
+        raise ValueError(f"{dim.name}: not categories of the dimension: {sorted(unknown)}")
+    trailing = [g for g in ("other", OTHER_REGIONS) if g in groups]
+    categories: list[str] = []
+    for category in dim.categories:
+        published = owner.get(category, category)
+        if category in dim.missing and trailing:
+            categories += trailing
+            trailing = []
+        if published not in (OMITTED, *trailing) and published not in categories:
+            categories.append(published)
+    categories += trailing
+    if OMITTED in groups:
+        categories.append(OMITTED)
+
+    def case(value: str) -> str:
+        whens = " ".join(
+            f"WHEN list_contains({_sql_list(members)}, {value}) THEN '{group}'"
+            for group, members in groups.items()
+        )
+        return f"CASE {whens} ELSE {value} END"
+
+    if dim.multi:
+        sql = f"list_distinct(list_transform(({dim.sql}), lambda x: {case('x')}))"
+    else:
+        sql = case(f"({dim.sql})")
+    earlier = dict(dim.groups)
+    merged = {
+        **{g: m for g, m in earlier.items() if g not in owner},
+        **{
+            g: tuple(sub for member in members for sub in earlier.get(member, (member,)))
+            for g, members in groups.items()
+        },
+    }
+    touched = set(owner)
+    composites = tuple(
+        (parent, children)
+        for parent, children in dim.composites
+        if parent not in touched and not touched & set(children)
+    )
+    return dataclasses.replace(
+        dim,
+        sql=sql,
+        categories=tuple(categories),
+        groups=tuple(merged.items()),
+        composites=composites,
+    )
 
 
 @dataclass(frozen=True)
@@ -111,8 +189,26 @@ class ReleaseContext:
     top_countries: tuple[str, ...]
 
 
-def _simple(name: str, label: Promise, column: str, values: Sequence[str]) -> Dimension:
-    return Dimension(name, name, label, _coded(column, values), (*values, "unknown"))
+def _simple(
+    name: str, label: Promise, column: str, values: Sequence[str], *, foldable: bool = False
+) -> Dimension:
+    return Dimension(
+        name, name, label, _coded(column, values), (*values, "unknown"), foldable=foldable
+    )
+
+
+#: Wider age bands used when the CTDC bands are too sparse to protect, widest last.
+AGE_BAND_FOLDS: tuple[dict[str, tuple[str, ...]], ...] = (
+    {
+        "0_17": ("0_8", "9_17"),
+        "18_29": ("18_20", "21_23", "24_26", "27_29"),
+        "30_47": ("30_38", "39_47"),
+    },
+    {
+        "0_17": ("0_8", "9_17"),
+        "18_plus": ("18_20", "21_23", "24_26", "27_29", "30_38", "39_47", "48_plus"),
+    },
+)
 
 
 def dimensions(context: ReleaseContext) -> dict[str, Dimension]:
@@ -142,7 +238,7 @@ def dimensions(context: ReleaseContext) -> dict[str, Dimension]:
             composites=(("other_or_unknown", ("trans_or_non_conforming", "unknown")),),
             national_only=True,
         ),
-        _simple("age_band", _("Age group"), "age_band", [b.value for b in AgeBand]),
+        _simple("age_band", _("Age group"), "age_band", [b.value for b in AgeBand], foldable=True),
         _simple("minor", _("Minor at exploitation"), "minor_at_exploitation", ["minor", "adult"]),
         Dimension(
             "nationality",
@@ -160,16 +256,24 @@ def dimensions(context: ReleaseContext) -> dict[str, Dimension]:
             _multi("exploitation_forms", [f.value for f in ExploitationForm], context.rare_forms),
             (*forms, "unknown"),
             multi=True,
+            foldable=True,
         ),
-        _simple("sector", _("Sector"), "sector", [s.value for s in LabourSector]),
+        _simple("sector", _("Sector"), "sector", [s.value for s in LabourSector], foldable=True),
         _simple("place_scope", _("Place of exploitation"), "place_scope", PlaceScope.values),
-        _simple("referrer_org_type", _("Referrer"), "referrer_org_type", ReferrerOrgType.values),
-        _simple("channel", _("Channel"), "channel", Channel.values),
+        _simple(
+            "referrer_org_type",
+            _("Referrer"),
+            "referrer_org_type",
+            ReferrerOrgType.values,
+            foldable=True,
+        ),
+        _simple("channel", _("Channel"), "channel", Channel.values, foldable=True),
         _simple(
             "recruiter_relationship",
             _("Relationship to the recruiter"),
             "recruiter_relationship",
             [r for r in RecruiterRelationship.values if r != "unknown"],
+            foldable=True,
         ),
         _simple("network", _("Network involvement"), "network_involved", ["yes", "no"]),
         _simple(
@@ -179,7 +283,11 @@ def dimensions(context: ReleaseContext) -> dict[str, Dimension]:
             ["yes", "no"],
         ),  # fmt: skip
         _simple(
-            "residence_status", _("Residence status"), "residence_status", ResidenceStatus.values
+            "residence_status",
+            _("Residence status"),
+            "residence_status",
+            ResidenceStatus.values,
+            foldable=True,
         ),
         Dimension(
             "support_type",
@@ -188,6 +296,7 @@ def dimensions(context: ReleaseContext) -> dict[str, Dimension]:
             _multi("support_types", supports),
             (*supports, "unknown"),
             multi=True,
+            foldable=True,
         ),
         Dimension(
             "compensation",
@@ -413,11 +522,11 @@ def count_table(
 ) -> CountTable:
     """Count one table and all its margins with DuckDB GROUPING SETS.
 
-    ``source`` is the projection ``p``, or ``coded`` (``code_projection``) where every
+    ``source`` is the projection ``p``, or a table made by ``code_projection`` where every
     breakdown and population is already a column.
     """
     resolved = tuple(dims[d] for d in spec.all_dims)
-    if source == "coded":
+    if source != "p":
         where = f'"pop:{spec.population}"'
         sql = {d.name: f'"{d.name}"' for d in resolved}
     else:
@@ -433,7 +542,7 @@ def count_table(
         partitions.setdefault(bool(multi) and names[multi[0]] in gs, []).append(gs)
     for sets in partitions.values():
         if not names:
-            n, ck = con.sql(
+            n, ck = con.execute(
                 "SELECT count(*), CAST(coalesce(sum(cell_key), 0) % 256 AS INTEGER) "
                 f"FROM {source} WHERE {where}"
             ).fetchone()
@@ -479,14 +588,24 @@ def count_table(
 def count_tables(
     con: duckdb.DuckDBPyConnection,
     specs: Sequence[TableSpec],
-    context: ReleaseContext,
+    context: ReleaseContext | None,
     config: DisclosureConfig,
+    *,
+    dims: dict[str, Dimension] | None = None,
+    coded: str | None = None,
 ) -> list[CountTable]:
-    """Count every table. The breakdowns are coded once into a temporary table, so that each
-    table is a plain GROUP BY over short columns."""
-    dims = dimensions(context)
+    """Count every table (over ``dims``, by default the release's breakdowns). The breakdowns
+    are coded once into a temporary table, so that each table is a plain GROUP BY over short
+    columns; ``coded`` names such a table already made with ``code_projection`` over the same
+    breakdowns (it is then reused and kept)."""
+    if dims is None:
+        if context is None:
+            raise ValueError("count_tables needs a release context or dimensions")
+        dims = dimensions(context)
     for spec in specs:
         spec.validate(dims, config)
+    if coded is not None:
+        return [count_table(con, spec, dims, source=coded) for spec in specs]
     code_projection(con, specs, dims)
     try:
         return [count_table(con, spec, dims, source="coded") for spec in specs]
@@ -495,7 +614,10 @@ def count_tables(
 
 
 def code_projection(
-    con: duckdb.DuckDBPyConnection, specs: Sequence[TableSpec], dims: dict[str, Dimension]
+    con: duckdb.DuckDBPyConnection,
+    specs: Sequence[TableSpec],
+    dims: dict[str, Dimension],
+    name: str = "coded",
 ) -> None:
     """Materialise the published category of every breakdown (and population flags)."""
     used = sorted({d for spec in specs for d in spec.all_dims})
@@ -503,5 +625,5 @@ def code_projection(
     columns = [f'({dims[d].sql}) AS "{d}"' for d in used]
     columns += [f'({POPULATIONS[p][0]}) AS "pop:{p}"' for p in populations]
     con.execute(
-        f"CREATE OR REPLACE TEMP TABLE coded AS SELECT {', '.join(columns)}, cell_key FROM p"
+        f"CREATE OR REPLACE TEMP TABLE {name} AS SELECT {', '.join(columns)}, cell_key FROM p"
     )

@@ -11,6 +11,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from balise.audit.models import AuditEntry
+from balise.observatory.models import ReleaseAssembly
 from balise.observatory.tests import factories as obs
 from tests import factories
 
@@ -80,15 +81,18 @@ def test_the_report_needs_a_published_release(statistician, synthetic_refresh, s
 
 
 def test_statistician_workflow_through_the_pages(
-    statistician, reviewer, synthetic_refresh, signed_in
+    statistician, reviewer, synthetic_refresh, signed_in, django_capture_on_commit_callbacks
 ):
     client = signed_in(statistician)
-    response = client.post(
-        reverse("observatory:new"), {"year": 2025, "quarter": "", "area": "national"}
-    )
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("observatory:new"), {"year": 2025, "quarter": "", "area": "national"}
+        )
     assert response.status_code == 302
-    pk = response["Location"].rstrip("/").split("/")[-1]
     page = client.get(response["Location"]).content.decode()
+    assert "The draft release is ready." in page
+    pk = str(ReleaseAssembly.objects.get().release_id)
+    page = client.get(reverse("observatory:detail", args=[pk])).content.decode()
     assert "The disclosure audit passed." in page
     # The author cannot review; a colleague can, then publish.
     client.post(reverse("observatory:transition", args=[pk, "review"]))
@@ -119,7 +123,7 @@ def test_exports_of_a_published_release(published, signed_in):
     workbook = load_workbook(io.BytesIO(get("xlsx")))
     assert "method" in workbook.sheetnames and "referred_by_sex" in workbook.sheetnames
     htcds = list(csv.DictReader(io.StringIO(get("htcds").decode())))
-    assert {"gender", "regionOfIdentification", "typeOfExploit"} <= set(htcds[0])
+    assert {"prs_Gender", "bal_Region", "vic_TypeOfExploitation"} <= set(htcds[0])
     eurostat = list(csv.DictReader(io.StringIO(get("eurostat").decode())))
     sexes = {r["category"] for r in eurostat if r["dimension"] == "sex"}
     assert sexes == {"F", "M", "UNK"}
@@ -141,3 +145,17 @@ def test_ctdc_export_for_statisticians(published, statistician, signed_in):
     assert len(rows[0]) == 27 and rows[0][0] == "yearOfRegistration"
     projection = published.refresh.projection()
     assert len(rows) - 1 == sum(projection["referred"].to_pylist())
+
+
+def test_every_breakdown_has_an_htcds_field_official_or_marked_as_ours():
+    from balise.observatory.exports import HTCDS_EXTENSIONS, HTCDS_FIELDS, HTCDS_OFFICIAL
+    from balise.observatory.statistics import tables as t
+
+    dims = t.dimensions(t.ReleaseContext(("11",), (), ()))
+    assert set(HTCDS_FIELDS) == set(dims)
+    assert not set(HTCDS_OFFICIAL) & set(HTCDS_EXTENSIONS)
+    # Official names carry the prefix of their HTCDS table; ours never do.
+    assert all(
+        name.split("_")[0] in ("prs", "vic", "cas", "org") for name in HTCDS_OFFICIAL.values()
+    )
+    assert all(name.startswith("bal_") for name in HTCDS_EXTENSIONS.values())

@@ -106,3 +106,69 @@ def test_the_management_command_and_the_periodic_task_refresh(capsys):
     }
     refresh_projection_task.enqueue()
     assert services.latest_refresh().rows == 1
+
+
+def _without_pseudonyms(refresh):
+    rows = [
+        {k: v for k, v in r.items() if k != "pseudonym"} for r in refresh.projection().to_pylist()
+    ]
+    return sorted(rows, key=lambda r: sorted((k, str(v)) for k, v in r.items()))
+
+
+def test_cell_keys_are_kept_per_person_across_refreshes(settings):
+    from balise.observatory.models import PersonCellKey
+    from balise.observatory.statistics.release import build_release
+    from balise.observatory.statistics.tables import TableSpec
+
+    referrer = factories.referrer_at_association()
+    for i in range(12):
+        referrals.submitted(referrer, referrals.adult_referral_data(given_names=f"P{i}"))
+    first = services.refresh_projection()
+    second = services.refresh_projection()
+
+    # Fresh pseudonyms, the same keys for the same persons.
+    assert set(first.projection()["pseudonym"].to_pylist()).isdisjoint(
+        second.projection()["pseudonym"].to_pylist()
+    )
+    assert _without_pseudonyms(first) == _without_pseudonyms(second)
+    assert PersonCellKey.objects.count() == 12
+    assert "person:" not in str(list(PersonCellKey.objects.values_list("subject", flat=True)))
+
+    # The same cells get the same noise: averaging releases reveals nothing more.
+    settings.BALISE_DISCLOSURE_CONTROL = {"method": "cell_key", "rounding_base": 1}
+    config = services.disclosure_config()
+    spec = [TableSpec("referred", "referred", "referred", (), by_region=False)]
+    year = first.years[0]
+    shown = [
+        build_release(r.projection(), config, year=year, specs=spec).table("referred").cell()
+        for r in (first, second)
+    ]
+    assert shown[0] == shown[1]
+    assert shown[0].value is not None and abs(shown[0].value - 12) <= config.max_noise
+
+    # A new person gets a new key; the others keep theirs.
+    before = dict(PersonCellKey.objects.values_list("subject", "cell_key"))
+    referrals.submitted(referrer, referrals.adult_referral_data(given_names="New"))
+    third = services.refresh_projection()
+    after = dict(PersonCellKey.objects.values_list("subject", "cell_key"))
+    assert len(after) == 13 and {s: after[s] for s in before} == before
+    (new_subject,) = set(after) - set(before)
+    assert sorted(third.projection()["cell_key"].to_pylist()) == sorted(
+        [*before.values(), after[new_subject]]
+    )
+
+
+def test_persons_merged_by_linkage_share_one_cell_key():
+    from balise.observatory.models import PersonCellKey
+
+    referrals.submitted(factories.referrer_at_association())
+    referrals.submitted(factories.referrer_at_police_unit())
+    services.refresh_projection()
+    assert PersonCellKey.objects.count() == 2
+    contributors.set_person_resolver(lambda person_id: "same human")
+    try:
+        refresh = services.refresh_projection()
+    finally:
+        contributors.set_person_resolver(None)
+    assert refresh.rows == 1
+    assert PersonCellKey.objects.count() == 3  # the human's own key, drawn once
