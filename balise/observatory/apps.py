@@ -27,3 +27,6 @@ class ObservatoryConfig(AppConfig):
         scheduler.register(
             "balise.observatory.tasks.refresh_projection_task", datetime.timedelta(hours=24)
         )
+        scheduler.register(
+            "balise.observatory.tasks.fail_stale_assemblies_task", datetime.timedelta(minutes=15)
+        )

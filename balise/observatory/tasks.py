@@ -17,3 +17,10 @@ def refresh_projection_task() -> dict[str, int]:
     """Periodic rebuild of the pseudonymised projection (no identifying data leaves it)."""
     refresh = services.refresh_projection(actor=None)
     return {"rows": refresh.rows}
+
+
+@task()
+def fail_stale_assemblies_task() -> dict[str, int]:
+    """Periodic sweep: assemblies whose worker stopped are failed (statisticians see why and
+    can ask again), instead of showing progress forever."""
+    return {"failed": services.fail_stale_assemblies()}

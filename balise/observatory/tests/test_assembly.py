@@ -200,3 +200,23 @@ def test_the_api_asks_for_an_assembly_and_follows_it(
         "/api/v1/observatory/assemblies/", {"year": 2025, "area": "Atlantis"}, format="json"
     )
     assert refused.status_code == 400
+
+
+def test_the_periodic_sweep_fails_assemblies_whose_worker_stopped(
+    statistician, synthetic_refresh, django_capture_on_commit_callbacks
+):
+    from balise.core import scheduler
+    from balise.observatory.tasks import fail_stale_assemblies_task
+
+    path = "balise.observatory.tasks.fail_stale_assemblies_task"
+    assert path in {p.task_path for p in scheduler.PERIODIC}
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, tzinfo=datetime.UTC)):
+        with django_capture_on_commit_callbacks(execute=False):
+            stuck = services.request_release_assembly(actor=statistician, year=2025)
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 9, 30, tzinfo=datetime.UTC)):
+        assert fail_stale_assemblies_task.call() == {"failed": 0}  # still within the hour
+    with time_machine.travel(datetime.datetime(2026, 1, 5, 10, 5, tzinfo=datetime.UTC)):
+        assert fail_stale_assemblies_task.call() == {"failed": 1}
+    stuck.refresh_from_db()
+    assert stuck.status == AssemblyStatus.FAILED
+    assert stuck.error == AssemblyError.INTERRUPTED
