@@ -745,6 +745,10 @@ class IncrementalScorer:
             (str(r[0]), str(r[1]))
             for r in con.execute(f"DESCRIBE {self.REGISTER_TABLE}").fetchall()
         ]
+        self._rules = [
+            rule["blocking_rule"] if isinstance(rule, dict) else str(rule)
+            for rule in self._model["blocking_rules_to_generate_predictions"]
+        ]
         self._linker = Linker(self._register, self._model, log_level=None)
         for col in self._tf_columns():
             self._linker.table_management.compute_tf_table(col)
@@ -815,10 +819,21 @@ class IncrementalScorer:
         """
         frame = record if isinstance(record, pd.DataFrame) else prepare_frame([record])
         name = self._typed_table(frame)
+        # The register rows that any blocking rule pairs with the new records, found by one
+        # scan of the register (no join over a million rows): Splink then blocks and scores
+        # this handful of rows only, with the register's term frequencies computed at load.
+        rules = " OR ".join(f"({rule})" for rule in self._rules)
+        candidates = f"{name}_candidates"
+        with self._cursor() as con:
+            con.execute(
+                f"CREATE TABLE {candidates} AS SELECT l.* FROM {self.REGISTER_TABLE} AS l "
+                f"WHERE EXISTS (SELECT 1 FROM {name} AS r WHERE {rules})"
+            )
+        left = self._db_api.register(candidates, dataset_display_name=candidates)
         sdf = self._db_api.register(name, dataset_display_name=name)
         try:
             result = self._linker.inference.predict_between(
-                self._register,
+                left,
                 sdf,
                 threshold_match_probability=threshold,
                 warning_mode="never",
@@ -827,6 +842,7 @@ class IncrementalScorer:
             result.drop_table_from_database_and_remove_from_cache()
         finally:
             sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            left.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
         pairs = _pairs_from_frame(df, self._model)
         return sorted(pairs, key=lambda p: p.match_probability, reverse=True)
 
