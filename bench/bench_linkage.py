@@ -5,13 +5,18 @@ Measures, in one run, against baselines measured in the same run:
 * precision / recall / F1 in the clear (Splink 5 on DuckDB) on FEBRL3 (dedupe), FEBRL4
   (link, all fields and names + birth date only) and fake_1000, against a deterministic
   "k of n fields agree" rule on the same candidate pairs;
-* wall time and peak memory (ru_maxrss of a child process, which includes DuckDB) for a
-  synthetic register of one million people with planted duplicates, with F1;
+* wall time, CPU time and peak memory (ru_maxrss of a child process, which includes
+  DuckDB) for a synthetic register of one million records (700,000 persons, clusters of 1
+  to 5 records), with F1 against the generator's true clusters, against the "k of n fields
+  agree" rule on the same candidate pairs;
+* incremental scoring: 200 records taken out of that register scored one by one against
+  the other 999,800 kept loaded (``clear.IncrementalScorer``), p50 and p95 per record;
 * PPRL F1 (hardened Bloom-filter encodings) against in-clear F1 on the same data and
   fields;
 * PPRL Dice comparisons per second per thread against a naive Python loop.
 
-Usage: python bench/bench_linkage.py [--size 1000000] [--skip-large] [--json out.json]
+Usage: ./balise.sh bench linkage [--size 1000000] [--skip-large]
+[--sections accuracy,cps,pprl,large] [--json out.json]
 Targets are in shared/reference/linkage.md.
 """
 
@@ -186,13 +191,13 @@ def _large_child(size: int, mode: str, queue: Any) -> None:
     truth = reg.truth_pairs()
     c0, t0 = _cpu_s(), time.perf_counter()
     frame = clear.prepare_frame(reg.frame, SYN_SPEC)
-    t1 = time.perf_counter()
+    t1, c1 = time.perf_counter(), _cpu_s()
     if mode == "splink":
         model = clear.train_model([frame], SYN_SPEC, max_pairs_u=1e6, em_max_pairs=5e5)
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), _cpu_s()
         pred = clear.dedupe_ids(frame, model, threshold=LARGE_THRESHOLD)
     else:
-        t2 = time.perf_counter()
+        t2, c2 = time.perf_counter(), _cpu_s()
         fields = ["first_name", "last_name", "dob", "sex", "nationality", "place"]
         pred = deterministic_pairs([frame], fields, 4, SYN_SPEC)
     t3 = time.perf_counter()
@@ -213,6 +218,9 @@ def _large_child(size: int, mode: str, queue: Any) -> None:
             "dedupe_s": t3 - t1,
             "total_s": t3 - t0,
             "cpu_s": cpu,
+            "cpu_prepare_s": c1 - c0,
+            "cpu_train_s": c2 - c1,
+            "cpu_predict_s": cpu - (c2 - c0),
             "peak_rss_gb": rss_kb / 1024 / 1024,
         }
     )
@@ -270,7 +278,9 @@ def large_register(size: int, results: dict[str, Any]) -> None:
             f"{mode:<6} pairs {_fmt(res['metrics'])}  clustered {_fmt(res['clustered'])}\n"
             f"       normalise {res['prepare_s']:.1f}s  train {res['train_s']:.1f}s  "
             f"predict {res['predict_s']:.1f}s  dedupe (train+predict) {res['dedupe_s']:.1f}s  "
-            f"total {res['total_s']:.1f}s wall / {res['cpu_s']:.1f}s CPU  "
+            f"total {res['total_s']:.1f}s wall / {res['cpu_s']:.1f}s CPU (normalise "
+            f"{res['cpu_prepare_s']:.1f}, train {res['cpu_train_s']:.1f}, predict "
+            f"{res['cpu_predict_s']:.1f})  "
             f"peak RSS {res['peak_rss_gb']:.2f} GB (child process)",
             flush=True,
         )

@@ -20,7 +20,9 @@ import datetime as dt
 import itertools
 import json
 import logging
+import numbers
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -420,20 +422,25 @@ def prediction_blocking_rules(spec: LinkageSpec, n_records: int | None = None) -
     A person mostly keeps the same birth date, so the date with the initials (or one name
     key) finds pairs with spelling variants; the order-free pair of name keys with the birth
     year, or with the day and month, finds pairs whose date differs; and the name keys alone
-    are compared only when one side has no full date (estimated ages), filtered on that
-    side so that frequent names do not multiply the pairs. Registers of at most
+    are compared only when one side has no full date (estimated ages) and the birth years,
+    when known, are at most five years apart, so that frequent names do not multiply the
+    pairs. Registers of at most
     ``WIDE_BLOCKING_MAX_RECORDS`` records (``n_records``; unknown counts as small) also
     get wide rules: the birth date alone, one name key with the birth year, the name keys
     alone.
     """
+    near_years = (
+        '(l."birth_year" IS NULL OR r."birth_year" IS NULL '
+        'OR abs(l."birth_year" - r."birth_year") <= 5)'
+    )
     rules = [
         'l."dob" = r."dob" AND l."initials" = r."initials"',
         'l."dob" = r."dob" AND l."first_key" = r."first_key"',
         'l."dob" = r."dob" AND l."last_key" = r."last_key"',
         'l."name_pair" = r."name_pair" AND l."birth_year" = r."birth_year"',
         'l."name_pair" = r."name_pair" AND substr(l."dob", 5, 4) = substr(r."dob", 5, 4)',
-        'l."name_pair" = r."name_pair" AND l."dob" IS NULL',
-        'l."name_pair" = r."name_pair" AND r."dob" IS NULL',
+        f'l."name_pair" = r."name_pair" AND l."dob" IS NULL AND {near_years}',
+        f'l."name_pair" = r."name_pair" AND r."dob" IS NULL AND {near_years}',
     ]
     if n_records is None or n_records <= WIDE_BLOCKING_MAX_RECORDS:
         rules += [
@@ -717,6 +724,25 @@ def cluster_pairs(ids: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[
 # --------------------------------------------------------------------------- incremental
 
 
+_RIGHT_COLUMN = re.compile(r'\br\."([A-Za-z0-9_]+)"')
+
+
+def _sql_literal(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, numbers.Real):
+        return repr(float(value)) if isinstance(value, float) else str(int(value))
+    text = str(value).replace("'", "''")
+    return f"'{text}'"
+
+
+def _bind_right(rule: str, row: dict[str, Any]) -> str:
+    """A blocking rule with the right-hand record's values in place of ``r."column"``."""
+    return _RIGHT_COLUMN.sub(lambda m: _sql_literal(row.get(m.group(1))), rule)
+
+
 class IncrementalScorer:
     """Keeps a register loaded in DuckDB and scores new records against it.
 
@@ -820,14 +846,16 @@ class IncrementalScorer:
         frame = record if isinstance(record, pd.DataFrame) else prepare_frame([record])
         name = self._typed_table(frame)
         # The register rows that any blocking rule pairs with the new records, found by one
-        # scan of the register (no join over a million rows): Splink then blocks and scores
-        # this handful of rows only, with the register's term frequencies computed at load.
-        rules = " OR ".join(f"({rule})" for rule in self._rules)
+        # scan of the register with the new records' values written into the rules (no join
+        # over a million rows): Splink then blocks and scores this handful of rows only,
+        # with the register's term frequencies computed at load.
+        rows = frame.reindex(columns=self._columns).to_dict("records")
+        rules = " OR ".join(f"({_bind_right(rule, row)})" for row in rows for rule in self._rules)
         candidates = f"{name}_candidates"
         with self._cursor() as con:
             con.execute(
                 f"CREATE TABLE {candidates} AS SELECT l.* FROM {self.REGISTER_TABLE} AS l "
-                f"WHERE EXISTS (SELECT 1 FROM {name} AS r WHERE {rules})"
+                f"WHERE {rules or 'false'}"
             )
         left = self._db_api.register(candidates, dataset_display_name=candidates)
         sdf = self._db_api.register(name, dataset_display_name=name)
