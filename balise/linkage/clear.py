@@ -20,6 +20,9 @@ import datetime as dt
 import itertools
 import json
 import logging
+import numbers
+import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -125,6 +128,8 @@ PERSON_COLUMNS = [
     "first_key",
     "last_key",
     "full_name",
+    "name_pair",
+    "initials",
     "alias_keys",
     "dob",
     "birth_year",
@@ -144,41 +149,6 @@ def _split_aliases(value: object) -> list[str]:
     return [str(v) for v in value if v]
 
 
-def _prepared_row(
-    record_id: object,
-    first: object,
-    last: object,
-    aliases: object,
-    birth_date: object,
-    birth_year_estimated: object,
-    sex: object,
-    nationality: object,
-    place: object,
-) -> dict[str, Any]:
-    first_n = normalise_name(None if _missing(first) else str(first))
-    last_n = normalise_name(None if _missing(last) else str(last))
-    dob = normalise_date(None if _missing(birth_date) else birth_date)
-    keys = {name_key(a) for a in _split_aliases(aliases)}
-    keys |= {k for k in (name_key(first_n), name_key(last_n)) if k}
-    keys.discard(None)
-    return {
-        "unique_id": str(record_id),
-        "first_name": first_n,
-        "last_name": last_n,
-        "first_key": name_key(first_n),
-        "last_key": name_key(last_n),
-        "full_name": f"{first_n or ''} {last_n or ''}".strip() or None,
-        "alias_keys": sorted(k for k in keys if k),
-        "dob": dob,
-        "birth_year": birth_year_of(
-            dob, None if _missing(birth_year_estimated) else birth_year_estimated
-        ),
-        "sex": normalise_sex(None if _missing(sex) else sex),
-        "nationality": normalise_name(None if _missing(nationality) else str(nationality)),
-        "place": normalise_name(None if _missing(place) else str(place)),
-    }
-
-
 def _missing(value: object) -> bool:
     if value is None:
         return True
@@ -193,6 +163,70 @@ def _normalise_extra(value: object, kind: ExtraKind) -> str | None:
     return normalise_text(str(value), keep_spaces=kind == "text")
 
 
+def _records_frame(data: Iterable[PersonRecord], extras: list[str]) -> pd.DataFrame:
+    rows = [
+        {
+            "record_id": rec.record_id,
+            "first_name": rec.first_name,
+            "last_name": rec.last_name,
+            "aliases": list(rec.aliases),
+            "birth_date": rec.birth_date,
+            "birth_year_estimated": rec.birth_year_estimated,
+            "sex": rec.sex,
+            "nationality": rec.nationality,
+            "place": rec.place,
+            **{name: rec.extra.get(name) for name in extras},
+        }
+        for rec in data
+    ]
+    return pd.DataFrame(rows, columns=[*_INPUT_COLUMNS, *extras])
+
+
+_INPUT_COLUMNS = (
+    "record_id",
+    "first_name",
+    "last_name",
+    "aliases",
+    "birth_date",
+    "birth_year_estimated",
+    "sex",
+    "nationality",
+    "place",
+)
+
+
+def _mapped(values: list[Any], fn: Any) -> list[Any]:
+    """``fn`` applied once per distinct value (names and dates repeat a lot in a register)."""
+    cache: dict[Any, Any] = {}
+    out: list[Any] = []
+    append = out.append
+    for v in values:
+        try:
+            append(cache[v])
+        except KeyError:
+            cache[v] = r = fn(v)
+            append(r)
+        except TypeError:  # unhashable (e.g. a list of aliases)
+            append(fn(v))
+    return out
+
+
+def _name_or_none(value: object) -> str | None:
+    return None if _missing(value) else normalise_name(str(value))
+
+
+def _date_or_none(value: object) -> str | None:
+    return None if _missing(value) else normalise_date(value)
+
+
+def _sex_or_none(value: object) -> str | None:
+    return None if _missing(value) else normalise_sex(value)
+
+
+def _year_or_none(value: object) -> object:
+    return None if _missing(value) else value
+
+
 def prepare_frame(
     data: pd.DataFrame | Iterable[PersonRecord], spec: LinkageSpec | None = None
 ) -> pd.DataFrame:
@@ -200,64 +234,74 @@ def prepare_frame(
 
     A DataFrame input uses the ``PersonRecord`` field names as columns (``aliases`` as a
     list or a ``|``-separated string); missing columns are treated as unknown. Extra
-    fields named in ``spec`` are copied after ``normalise_token``.
+    fields named in ``spec`` are copied after ``normalise_token``. The work is done once
+    per distinct value of each column, so a large register is prepared in seconds.
     """
     spec = spec or LinkageSpec()
     extras = spec.extra_names()
     kinds = {f.name: f.kind for f in spec.extra_fields}
-    rows: list[dict[str, Any]] = []
-    if isinstance(data, pd.DataFrame):
-        cols = {
-            c: (data[c].tolist() if c in data.columns else [None] * len(data))
-            for c in (
-                "record_id",
-                "first_name",
-                "last_name",
-                "aliases",
-                "birth_date",
-                "birth_year_estimated",
-                "sex",
-                "nationality",
-                "place",
-                *extras,
-            )
-        }
-        for i in range(len(data)):
-            row = _prepared_row(
-                cols["record_id"][i],
-                cols["first_name"][i],
-                cols["last_name"][i],
-                cols["aliases"][i],
-                cols["birth_date"][i],
-                cols["birth_year_estimated"][i],
-                cols["sex"][i],
-                cols["nationality"][i],
-                cols["place"][i],
-            )
-            for name in extras:
-                v = cols[name][i]
-                row[name] = _normalise_extra(v, kinds[name])
-            rows.append(row)
-    else:
-        for rec in data:
-            row = _prepared_row(
-                rec.record_id,
-                rec.first_name,
-                rec.last_name,
-                rec.aliases,
-                rec.birth_date,
-                rec.birth_year_estimated,
-                rec.sex,
-                rec.nationality,
-                rec.place,
-            )
-            for name in extras:
-                v = rec.extra.get(name)
-                row[name] = _normalise_extra(v, kinds[name])
-            rows.append(row)
-    frame = pd.DataFrame(rows, columns=PERSON_COLUMNS + extras)
-    frame["birth_year"] = frame["birth_year"].astype("Int64")
+    if not isinstance(data, pd.DataFrame):
+        data = _records_frame(data, extras)
+    n = len(data)
+
+    def column(name: str) -> list[Any]:
+        return data[name].tolist() if name in data.columns else [None] * n
+
+    first = _mapped(column("first_name"), _name_or_none)
+    last = _mapped(column("last_name"), _name_or_none)
+    first_key = _mapped(first, name_key)
+    last_key = _mapped(last, name_key)
+    aliases = column("aliases")
+    alias_keys: list[list[str]] = []
+    for fk, lk, al in zip(first_key, last_key, aliases, strict=True):
+        keys = {k for k in (fk, lk) if k}
+        if not _missing_aliases(al):
+            keys |= {k for k in (name_key(a) for a in _split_aliases(al)) if k}
+        alias_keys.append(sorted(keys))
+    dob = _mapped(column("birth_date"), _date_or_none)
+    estimated = column("birth_year_estimated")
+    birth_year = [birth_year_of(d, _year_or_none(e)) for d, e in zip(dob, estimated, strict=True)]
+    frame = pd.DataFrame(
+        {
+            "unique_id": [str(v) for v in column("record_id")],
+            "first_name": first,
+            "last_name": last,
+            "first_key": first_key,
+            "last_key": last_key,
+            "full_name": [
+                f"{f or ''} {la or ''}".strip() or None for f, la in zip(first, last, strict=True)
+            ],
+            "name_pair": [_pair(fk, lk) for fk, lk in zip(first_key, last_key, strict=True)],
+            "initials": [
+                _pair(fk and fk[0], lk and lk[0])
+                for fk, lk in zip(first_key, last_key, strict=True)
+            ],
+            "alias_keys": alias_keys,
+            "dob": dob,
+            "birth_year": pd.array(birth_year, dtype="Int64"),
+            "sex": _mapped(column("sex"), _sex_or_none),
+            "nationality": _mapped(column("nationality"), _name_or_none),
+            "place": _mapped(column("place"), _name_or_none),
+        },
+        columns=PERSON_COLUMNS,
+    )
+    for name in extras:
+        kind = kinds[name]
+        frame[name] = _mapped(column(name), lambda v, k=kind: _normalise_extra(v, k))
     return frame
+
+
+def _pair(a: str | None, b: str | None) -> str | None:
+    """Order-free pair (swapped first and last names give the same value)."""
+    if not a and not b:
+        return None
+    return " ".join(sorted((a or "", b or "")))
+
+
+def _missing_aliases(value: object) -> bool:
+    if value is None:
+        return True
+    return isinstance(value, float) and pd.isna(value)
 
 
 # --------------------------------------------------------------------------- model settings
@@ -306,7 +350,7 @@ def _birth_comparison() -> dict[str, Any]:
             _level(
                 '"birth_year_l" IS NULL OR "birth_year_r" IS NULL', "missing", is_null_level=True
             ),
-            _level('"dob_l" = "dob_r"', "exact date", tf_adjustment_column="dob"),
+            _level('"dob_l" = "dob_r"', "exact date", m_probability=0.85),
             _level(
                 f'{both_dob} AND (damerau_levenshtein("dob_l", "dob_r") <= 1 OR '
                 '(substr("dob_l", 1, 4) = substr("dob_r", 1, 4) AND '
@@ -366,19 +410,52 @@ def _identifier(col: str) -> dict[str, Any]:
     }
 
 
-def prediction_blocking_rules(spec: LinkageSpec) -> list[str]:
+#: Up to this many records (all tables together), the wide rules below are added to the
+#: tight ones: they find the most corrupted pairs and cost little on a small register, but
+#: on a million records they would generate over a hundred million pairs.
+WIDE_BLOCKING_MAX_RECORDS = 200_000
+
+
+def prediction_blocking_rules(spec: LinkageSpec, n_records: int | None = None) -> list[str]:
+    """Candidate pairs: tight rules, each an equi-join that DuckDB runs as a hash join.
+
+    A person mostly keeps the same birth date, so the date with the initials (or one name
+    key) finds pairs with spelling variants; the order-free pair of name keys with the birth
+    year, or with the day and month, finds pairs whose date differs; and the name keys alone
+    are compared only when one side has no full date (estimated ages) and the birth years,
+    when known, are at most five years apart, so that frequent names do not multiply the
+    pairs. Registers of at most
+    ``WIDE_BLOCKING_MAX_RECORDS`` records (``n_records``; unknown counts as small) also
+    get wide rules: the birth date alone, one name key with the birth year, the name keys
+    alone.
+    """
+    near_years = (
+        '(l."birth_year" IS NULL OR r."birth_year" IS NULL '
+        'OR abs(l."birth_year" - r."birth_year") <= 5)'
+    )
     rules = [
-        'l."first_key" = r."first_key" AND l."last_key" = r."last_key"',
-        'l."first_key" = r."last_key" AND l."last_key" = r."first_key"',
-        'l."dob" = r."dob"',
-        'l."last_key" = r."last_key" AND l."birth_year" = r."birth_year"',
-        'l."first_key" = r."first_key" AND l."birth_year" = r."birth_year"',
+        'l."dob" = r."dob" AND l."initials" = r."initials"',
+        'l."dob" = r."dob" AND l."first_key" = r."first_key"',
+        'l."dob" = r."dob" AND l."last_key" = r."last_key"',
+        'l."name_pair" = r."name_pair" AND l."birth_year" = r."birth_year"',
+        'l."name_pair" = r."name_pair" AND substr(l."dob", 5, 4) = substr(r."dob", 5, 4)',
+        f'l."name_pair" = r."name_pair" AND l."dob" IS NULL AND {near_years}',
+        f'l."name_pair" = r."name_pair" AND r."dob" IS NULL AND {near_years}',
     ]
+    if n_records is None or n_records <= WIDE_BLOCKING_MAX_RECORDS:
+        rules += [
+            'l."dob" = r."dob"',
+            'l."name_pair" = r."name_pair"',
+            'l."last_key" = r."last_key" AND l."birth_year" = r."birth_year"',
+            'l."first_key" = r."first_key" AND l."birth_year" = r."birth_year"',
+        ]
     rules += [f'l."{f.name}" = r."{f.name}"' for f in spec.extra_fields if f.block]
     return rules
 
 
-def build_settings(spec: LinkageSpec, link_type: str = "dedupe_only") -> dict[str, Any]:
+def build_settings(
+    spec: LinkageSpec, link_type: str = "dedupe_only", n_records: int | None = None
+) -> dict[str, Any]:
     comparisons = [
         _name_comparison("first_name", "last_name"),
         _name_comparison("last_name", "first_name"),
@@ -397,7 +474,7 @@ def build_settings(spec: LinkageSpec, link_type: str = "dedupe_only") -> dict[st
         "link_type": link_type,
         "unique_id_column_name": "unique_id",
         "comparisons": comparisons,
-        "blocking_rules_to_generate_predictions": prediction_blocking_rules(spec),
+        "blocking_rules_to_generate_predictions": prediction_blocking_rules(spec, n_records),
         "retain_matching_columns": True,
         "retain_intermediate_calculation_columns": True,
         "additional_columns_to_retain": [],
@@ -420,10 +497,20 @@ def _splink_imports() -> tuple[Any, Any]:
     return DuckDBAPI, Linker
 
 
+#: DuckDB limits: linkage shares its machine with the web application and other workers.
+#: ``BALISE_LINKAGE_DUCKDB_MEMORY`` and ``BALISE_LINKAGE_DUCKDB_THREADS`` override them.
+DUCKDB_MEMORY_LIMIT = os.environ.get("BALISE_LINKAGE_DUCKDB_MEMORY", "2.5GB")
+DUCKDB_THREADS = int(os.environ.get("BALISE_LINKAGE_DUCKDB_THREADS", "2"))
+
+
 def _quiet_api(api_class: Any) -> Any:
-    db_api = api_class()
-    db_api.duckdb_con.execute("SET enable_progress_bar = false")
-    return db_api
+    con = duckdb.connect(":memory:")
+    con.execute("SET enable_progress_bar = false")
+    con.execute(f"SET memory_limit = '{DUCKDB_MEMORY_LIMIT}'")
+    con.execute(f"SET threads = {DUCKDB_THREADS}")
+    # Pair tables need no particular order; dropping it lets DuckDB stream and spill.
+    con.execute("SET preserve_insertion_order = false")
+    return api_class(connection=con)
 
 
 def _register(db_api: Any, frames: Sequence[pd.DataFrame], names: Sequence[str]) -> list[Any]:
@@ -458,7 +545,9 @@ def train_model(
     db_api = _quiet_api(DuckDBAPI)
     sdfs = _register(db_api, frames, _source_names(len(frames)))
     linker = Linker(
-        sdfs if len(sdfs) > 1 else sdfs[0], build_settings(spec, link_type), log_level=None
+        sdfs if len(sdfs) > 1 else sdfs[0],
+        build_settings(spec, link_type, sum(len(f) for f in frames)),
+        log_level=None,
     )
     deterministic = [
         'l."first_name" = r."first_name" AND l."last_name" = r."last_name" AND l."dob" = r."dob"'
@@ -480,7 +569,15 @@ def train_model(
     # frequent names (Zipf-like registers) EM can mistake "same common name" for "same
     # person", so that rule is only a fallback.
     names = 'l."first_key" = r."first_key" AND l."last_key" = r."last_key"'
-    extra = [c for c, used in (("place", spec.use_place), ("sex", spec.use_sex)) if used]
+    extra = [
+        c
+        for c, used in (
+            ("place", spec.use_place),
+            ("sex", spec.use_sex),
+            ("nationality", spec.use_nationality),
+        )
+        if used
+    ]
     narrowed = names + "".join(f' AND l."{c}" = r."{c}"' for c in extra)
     sessions = [['l."dob" = r."dob"'], [narrowed, names] if extra else [names]]
     for candidates in sessions:
@@ -490,8 +587,10 @@ def train_model(
             # the model as it was instead of half-updated.
             session = Linker(sdfs if len(sdfs) > 1 else sdfs[0], model, log_level=None)
             try:
+                # Term frequencies are left out of the EM iterations (much faster; the
+                # adjustments themselves are applied at prediction time).
                 session.training.estimate_parameters_using_expectation_maximisation(
-                    rule, max_pairs=em_max_pairs
+                    rule, max_pairs=em_max_pairs, estimate_without_term_frequencies=True
                 )
             except (ValueError, SplinkException) as exc:
                 logger.warning("EM session skipped (%s): %s", rule, type(exc).__name__)
@@ -625,12 +724,37 @@ def cluster_pairs(ids: Iterable[str], pairs: Iterable[tuple[str, str]]) -> list[
 # --------------------------------------------------------------------------- incremental
 
 
+_RIGHT_COLUMN = re.compile(r'\br\."([A-Za-z0-9_]+)"')
+
+
+def _sql_literal(value: object) -> str:
+    if value is None or (isinstance(value, float) and pd.isna(value)) or value is pd.NA:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, numbers.Real):
+        return repr(float(value)) if isinstance(value, float) else str(int(value))
+    text = str(value).replace("'", "''")
+    return f"'{text}'"
+
+
+def _bind_right(rule: str, row: dict[str, Any]) -> str:
+    """A blocking rule with the right-hand record's values in place of ``r."column"``."""
+    return _RIGHT_COLUMN.sub(lambda m: _sql_literal(row.get(m.group(1))), rule)
+
+
 class IncrementalScorer:
     """Keeps a register loaded in DuckDB and scores new records against it.
 
-    Term-frequency tables are computed once at construction, so each ``score`` call only
-    blocks and scores the pairs involving the new record (Splink ``predict_between``).
+    The register is copied once into a native DuckDB table and its term-frequency tables
+    are computed at construction, so each ``score`` call only blocks and scores the pairs
+    involving the new records (Splink ``predict_between``): milliseconds per record, even
+    against a register of a million persons (``bench/bench_linkage.py``, section
+    ``incremental``). ``upsert`` and ``remove`` keep the loaded register in step with the
+    database without reloading it; term frequencies are refreshed only on a rebuild.
     """
+
+    REGISTER_TABLE = "linkage_register"
 
     def __init__(self, register: pd.DataFrame, model: dict[str, Any]) -> None:
         DuckDBAPI, Linker = _splink_imports()
@@ -638,16 +762,69 @@ class IncrementalScorer:
         self._model["link_type"] = "dedupe_only"
         self._columns = list(register.columns)
         self._db_api = _quiet_api(DuckDBAPI)
-        self._register = self._db_api.register(register, dataset_display_name="register")
         con = self._db_api.duckdb_con
+        con.register("linkage_register_input", register)
+        con.execute(f"CREATE TABLE {self.REGISTER_TABLE} AS SELECT * FROM linkage_register_input")
+        con.unregister("linkage_register_input")
+        self._register = self._db_api.register(self.REGISTER_TABLE, dataset_display_name="register")
         self._types = [
             (str(r[0]), str(r[1]))
-            for r in con.execute(f"DESCRIBE {self._register.physical_name}").fetchall()
+            for r in con.execute(f"DESCRIBE {self.REGISTER_TABLE}").fetchall()
+        ]
+        self._rules = [
+            rule["blocking_rule"] if isinstance(rule, dict) else str(rule)
+            for rule in self._model["blocking_rules_to_generate_predictions"]
         ]
         self._linker = Linker(self._register, self._model, log_level=None)
         for col in self._tf_columns():
             self._linker.table_management.compute_tf_table(col)
         self._counter = itertools.count()
+
+    def _cursor(self) -> duckdb.DuckDBPyConnection:
+        """A cursor of its own: Splink may leave a result pending on the main connection."""
+        return self._db_api.duckdb_con.cursor()
+
+    def __len__(self) -> int:
+        with self._cursor() as cur:
+            row = cur.execute(f"SELECT count(*) FROM {self.REGISTER_TABLE}").fetchone()
+        return int(row[0]) if row else 0
+
+    def _typed_table(self, frame: pd.DataFrame) -> str:
+        """A DuckDB table holding ``frame`` with the register's column types."""
+        frame = frame.reindex(columns=self._columns)
+        name = f"new_records_{next(self._counter)}"
+        con = self._cursor()
+        # Cast to the register's column types: a lone record with empty fields would
+        # otherwise be typed by DuckDB's inference (DOUBLE for an all-null column).
+        con.register(f"{name}_raw", frame)
+        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in self._types)
+        con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM {name}_raw")
+        con.unregister(f"{name}_raw")
+        con.close()
+        return name
+
+    def remove(self, record_ids: Iterable[str]) -> None:
+        """Forget register records (merged into another person, deleted)."""
+        ids = pd.DataFrame({"unique_id": [str(i) for i in record_ids]})
+        if ids.empty:
+            return
+        with self._cursor() as con:
+            con.register("linkage_removed_ids", ids)
+            con.execute(
+                f"DELETE FROM {self.REGISTER_TABLE} "
+                "WHERE unique_id IN (SELECT unique_id FROM linkage_removed_ids)"
+            )
+            con.unregister("linkage_removed_ids")
+
+    def upsert(self, records: pd.DataFrame) -> None:
+        """Add new register records, or replace those already loaded (edited persons)."""
+        if records.empty:
+            return
+        self.remove(records["unique_id"].tolist())
+        name = self._typed_table(records)
+        with self._cursor() as con:
+            con.execute(f"INSERT INTO {self.REGISTER_TABLE} SELECT * FROM {name}")
+            con.execute(f"DROP TABLE {name}")
 
     def _tf_columns(self) -> list[str]:
         cols: list[str] = []
@@ -667,19 +844,24 @@ class IncrementalScorer:
         register's.
         """
         frame = record if isinstance(record, pd.DataFrame) else prepare_frame([record])
-        frame = frame.reindex(columns=self._columns)
-        name = f"new_records_{next(self._counter)}"
-        con = self._db_api.duckdb_con
-        # Cast to the register's column types: a lone record with empty fields would
-        # otherwise be typed by DuckDB's inference (DOUBLE for an all-null column).
-        con.register(f"{name}_raw", frame)
-        casts = ", ".join(f'CAST("{c}" AS {t}) AS "{c}"' for c, t in self._types)
-        con.execute(f"CREATE TABLE {name} AS SELECT {casts} FROM {name}_raw")
-        con.unregister(f"{name}_raw")
+        name = self._typed_table(frame)
+        # The register rows that any blocking rule pairs with the new records, found by one
+        # scan of the register with the new records' values written into the rules (no join
+        # over a million rows): Splink then blocks and scores this handful of rows only,
+        # with the register's term frequencies computed at load.
+        rows = frame.reindex(columns=self._columns).to_dict("records")
+        rules = " OR ".join(f"({_bind_right(rule, row)})" for row in rows for rule in self._rules)
+        candidates = f"{name}_candidates"
+        with self._cursor() as con:
+            con.execute(
+                f"CREATE TABLE {candidates} AS SELECT l.* FROM {self.REGISTER_TABLE} AS l "
+                f"WHERE {rules or 'false'}"
+            )
+        left = self._db_api.register(candidates, dataset_display_name=candidates)
         sdf = self._db_api.register(name, dataset_display_name=name)
         try:
             result = self._linker.inference.predict_between(
-                self._register,
+                left,
                 sdf,
                 threshold_match_probability=threshold,
                 warning_mode="never",
@@ -688,6 +870,7 @@ class IncrementalScorer:
             result.drop_table_from_database_and_remove_from_cache()
         finally:
             sdf.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
+            left.drop_table_from_database_and_remove_from_cache(force_non_splink_table=True)
         pairs = _pairs_from_frame(df, self._model)
         return sorted(pairs, key=lambda p: p.match_probability, reverse=True)
 

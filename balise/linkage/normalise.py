@@ -11,6 +11,7 @@ producing the same *consonant skeleton* as the Latin spellings people actually u
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 import unicodedata
 
@@ -123,10 +124,14 @@ def transliterate_arabic(text: str) -> str:
     return "".join(out)
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def normalise_token(text: str | None) -> str:
     """Lower-case ASCII letters and single spaces; accents removed, Arabic transliterated."""
     if not text:
         return ""
+    if text.isascii():  # fast path: nothing to transliterate or decompose
+        text = text.lower().replace("-", " ").replace("'", "")
+        return _SPACES.sub(" ", _NON_LETTER.sub(" ", text)).strip()
     text = transliterate_arabic(text)
     text = unicodedata.normalize("NFKD", text.lower())
     text = "".join(ch for ch in text if not unicodedata.combining(ch))
@@ -157,6 +162,7 @@ def normalise_name(text: str | None) -> str | None:
     return value or None
 
 
+@functools.lru_cache(maxsize=1 << 17)
 def name_key(text: str | None) -> str | None:
     """Consonant skeleton robust to transliteration variants.
 
@@ -191,7 +197,12 @@ def normalise_date(value: object) -> str | None:
         return value.strftime("%Y%m%d")
     if isinstance(value, dt.date):
         return value.strftime("%Y%m%d")
-    text = str(value).strip()
+    return _normalise_date_text(str(value))
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _normalise_date_text(value: str) -> str | None:
+    text = value.strip()
     if not text or text.lower() in {"nan", "nat", "none"}:
         return None
     digits = re.sub(r"[^0-9]", "", transliterate_arabic(text))

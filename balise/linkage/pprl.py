@@ -66,6 +66,10 @@ HASHES_PER_TOKEN = {"name": 3, "name-key": 3, "dob": 24, "sex": 4}
 # each record keeps only its best partner; grouping duplicates transitively needs a higher one.
 LINK_THRESHOLD = 0.4
 DEDUPE_THRESHOLD = 0.8
+# Guard against chaining when duplicates are grouped transitively: two groups are merged only
+# if every pair across them has a Dice of at least this (complete linkage), so a chain of
+# pairs each just above the threshold cannot pull unrelated records into one group.
+DEDUPE_GUARD = 0.7
 EXHAUSTIVE_MAX_PAIRS = 2e9
 
 
@@ -290,23 +294,40 @@ def popcounts(words: np.ndarray) -> np.ndarray:
     return np.bitwise_count(words).sum(axis=1, dtype=np.int32)
 
 
-def dice_counts(a: np.ndarray, b: np.ndarray, *, tile: int = 8) -> np.ndarray:
-    """All-pairs |a_i AND b_j| (shape (len(a), len(b)), uint16), tiled to stay in cache."""
-    m, n = a.shape[0], b.shape[0]
+def dice_counts(a: np.ndarray, b: np.ndarray, *, tile: int = 8, block: int = 16384) -> np.ndarray:
+    """All-pairs |a_i AND b_j| (shape (len(a), len(b)), uint16).
+
+    Tiled over rows of ``a`` *and* columns of ``b`` so that the intermediate arrays (a
+    tile of 8 x 16,384 words, 1 MB) stay in the processor's cache; per-word counts (at most 64)
+    are summed three at a time in uint8 before being added to the uint16 result.
+    """
+    m, n, width = a.shape[0], b.shape[0], a.shape[1]
     bt = np.ascontiguousarray(b.T)
     out = np.empty((m, n), dtype=np.uint16)
-    tmp64 = np.empty((tile, n), dtype=np.uint64)
-    tmp8 = np.empty((tile, n), dtype=np.uint8)
-    for s in range(0, m, tile):
-        e = min(s + tile, m)
-        rows = e - s
-        acc = out[s:e]
-        acc[:] = 0
-        t64, t8 = tmp64[:rows], tmp8[:rows]
-        for w in range(a.shape[1]):
-            np.bitwise_and(a[s:e, w, None], bt[w][None, :], out=t64)
-            np.bitwise_count(t64, out=t8)
-            np.add(acc, t8, out=acc)
+    tmp64 = np.empty((tile, block), dtype=np.uint64)
+    tmp8 = np.empty((tile, block), dtype=np.uint8)
+    acc8 = np.empty((tile, block), dtype=np.uint8)
+    for c in range(0, n, block):
+        ce = min(c + block, n)
+        cols = ce - c
+        btc = bt[:, c:ce]
+        for s in range(0, m, tile):
+            e = min(s + tile, m)
+            rows = e - s
+            acc = out[s:e, c:ce]
+            t64, t8, a8 = tmp64[:rows, :cols], tmp8[:rows, :cols], acc8[:rows, :cols]
+            for w in range(width):
+                np.bitwise_and(a[s:e, w, None], btc[w][None, :], out=t64)
+                if w % 3 == 0:
+                    np.bitwise_count(t64, out=a8)
+                else:
+                    np.bitwise_count(t64, out=t8)
+                    np.add(a8, t8, out=a8)
+                if w % 3 == 2 or w == width - 1:
+                    if w < 3:
+                        np.copyto(acc, a8)
+                    else:
+                        np.add(acc, a8, out=acc)
     return out
 
 
@@ -460,13 +481,39 @@ def match_groups(
     else:
         raise ValueError(f"unknown blocking {blocking!r}")
     order = np.argsort(-dice, kind="stable")
-    groups = _merge(n, i[order], j[order], sources if one_per_source else None)
+    groups = _merge(
+        n,
+        i[order],
+        j[order],
+        sources if one_per_source else None,
+        guard=None if one_per_source else (words, DEDUPE_GUARD),
+    )
     return [[labels[x] for x in g] for g in groups]
 
 
-def _merge(n: int, i: np.ndarray, j: np.ndarray, sources: np.ndarray | None) -> list[list[int]]:
+def _merge(
+    n: int,
+    i: np.ndarray,
+    j: np.ndarray,
+    sources: np.ndarray | None,
+    *,
+    guard: tuple[np.ndarray, float] | None = None,
+) -> list[list[int]]:
     parent = list(range(n))
     members: dict[int, set[int]] = {}
+    groups: dict[int, list[int]] = {}
+    if guard is not None:
+        guard_words, guard_min = guard
+        guard_pops = popcounts(guard_words)
+
+    def close_enough(ra: int, rb: int) -> bool:
+        ga, gb = groups.get(ra, [ra]), groups.get(rb, [rb])
+        if len(ga) + len(gb) <= 2:
+            return True
+        wa, wb = guard_words[ga], guard_words[gb]
+        inter = np.bitwise_count(wa[:, None, :] & wb[None, :, :]).sum(axis=2)
+        denom = guard_pops[ga][:, None] + guard_pops[gb][None, :]
+        return bool((2 * inter >= guard_min * denom).all())
 
     def find(x: int) -> int:
         while parent[x] != x:
@@ -486,6 +533,11 @@ def _merge(n: int, i: np.ndarray, j: np.ndarray, sources: np.ndarray | None) -> 
             parent[rb] = ra
             members[ra] = sa | sb
             members.pop(rb, None)
+        elif guard is not None:
+            if not close_enough(ra, rb):
+                continue
+            parent[rb] = ra
+            groups[ra] = groups.pop(ra, [ra]) + groups.pop(rb, [rb])
         else:
             parent[rb] = ra
     out: dict[int, list[int]] = {}

@@ -134,18 +134,88 @@ def _pairs_to_matches(pairs: Iterable[Any]) -> list[Match]:
     ]
 
 
-def _model_matches(
-    model: dict[str, Any], register: list[Person], batch: list[Person]
-) -> list[Match]:
-    from balise.linkage.clear import IncrementalScorer
+class RegisterScorer:
+    """The scorer kept in memory by a worker process between two referrals.
 
-    if not register or not batch:
-        return []
-    scorer = IncrementalScorer(register_frame(register), model)
-    try:
-        return _pairs_to_matches(scorer.score(register_frame(batch), threshold=THRESHOLD))
-    finally:
-        scorer.close()
+    Loading the register and its term frequencies is the slow part of scoring (tens of
+    seconds for a million persons); scoring one new person against the loaded register
+    takes milliseconds. The scorer is rebuilt when the saved model changes or when a merge
+    is made or undone, and otherwise refreshed in place: persons created or edited since
+    the last call are loaded again (``updated_at``), and a register whose size no longer
+    matches is reloaded whole.
+    """
+
+    def __init__(self) -> None:
+        self._scorer: Any = None
+        self._model_stamp: tuple[str, int, int] | None = None
+        self._merge_stamp: tuple[Any, ...] | None = None
+        self._seen_at: datetime.datetime | None = None
+
+    @staticmethod
+    def _stamp_of_model() -> tuple[str, int, int] | None:
+        path = model_path()
+        if not path.exists():
+            return None
+        stat = path.stat()
+        return (str(path), stat.st_mtime_ns, stat.st_size)
+
+    @staticmethod
+    def _stamp_of_merges() -> tuple[Any, ...]:
+        from django.db.models import Count, Max
+
+        agg = PersonMerge.objects.aggregate(
+            n=Count("pk"), merged=Max("merged_at"), undone=Max("undone_at")
+        )
+        return (agg["n"], agg["merged"], agg["undone"])
+
+    def reset(self) -> None:
+        if self._scorer is not None:
+            self._scorer.close()
+        self._scorer = None
+        self._model_stamp = self._merge_stamp = self._seen_at = None
+
+    def _rebuild(self, model: dict[str, Any]) -> None:
+        from balise.linkage.clear import IncrementalScorer
+
+        self.reset()
+        persons = list(register_persons())
+        self._scorer = IncrementalScorer(register_frame(persons), model)
+        self._seen_at = max((p.updated_at for p in persons), default=None)
+
+    def _refresh(self) -> bool:
+        """Load persons changed since the last call; False when a full reload is needed."""
+        register = register_persons()
+        changed = list(
+            register.filter(updated_at__gte=self._seen_at) if self._seen_at else register
+        )
+        if changed:
+            self._scorer.upsert(register_frame(changed))
+            self._seen_at = max([self._seen_at, *(p.updated_at for p in changed)])
+        return register.count() == len(self._scorer)
+
+    def get(self) -> Any:
+        """The up-to-date scorer, or None when no model has been trained."""
+        model_stamp = self._stamp_of_model()
+        if model_stamp is None:
+            self.reset()
+            return None
+        merge_stamp = self._stamp_of_merges()
+        if (
+            self._scorer is None
+            or model_stamp != self._model_stamp
+            or merge_stamp != self._merge_stamp
+            or not self._refresh()
+        ):
+            model = load_saved_model()
+            if model is None:
+                return None
+            self._rebuild(model)
+            self._model_stamp, self._merge_stamp = model_stamp, merge_stamp
+        return self._scorer
+
+
+#: One per process (each worker keeps its own; DuckDB connections are not shared).
+register_scorer = RegisterScorer()
 
 
 def _exact_matches(person: Person, register: QuerySet[Person]) -> list[Match]:
@@ -203,10 +273,10 @@ def score_person(person: Person) -> list[MatchCandidate]:
     if not register.filter(pk=person.pk).exists():
         # Anonymous (no name nor birth date) or merged into another person: nothing to score.
         return []
-    model = load_saved_model()
-    if model is not None:
-        others = list(register.exclude(pk=person.pk))
-        matches = _model_matches(model, others, [person])
+    scorer = register_scorer.get()
+    if scorer is not None:
+        pairs = scorer.score(register_frame([person]), threshold=THRESHOLD)
+        matches = _pairs_to_matches(pairs)  # the person's pair with itself is dropped
     else:
         matches = _exact_matches(person, register)
     with transaction.atomic():

@@ -36,3 +36,12 @@ def _model_path(request: pytest.FixtureRequest, tmp_path: Path) -> None:
     """Never read or write a model outside the test's own directory."""
     if "settings" in request.fixturenames:
         request.getfixturevalue("settings").BALISE_LINKAGE_MODEL_PATH = tmp_path / "model.json"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_register_scorer() -> Iterator[None]:
+    """Each test starts with no scorer kept in memory (its database is a new one)."""
+    yield
+    from balise.linkage.services import register_scorer
+
+    register_scorer.reset()

@@ -187,3 +187,39 @@ def test_a_different_person_is_not_proposed(synthetic_scorer: clear.IncrementalS
         threshold=0.5,
     )
     assert pairs == []
+
+
+def test_loaded_register_follows_added_and_removed_persons(
+    synthetic_scorer: clear.IncrementalScorer,
+) -> None:
+    late = clear.PersonRecord(
+        "late-arrival",
+        first_name="Zoubida",
+        last_name="Bennis",
+        birth_date="1979-08-30",
+        sex="F",
+        nationality="MA",
+        place="Fès",
+    )
+    variant = clear.PersonRecord(
+        "new-referral",
+        first_name="Zoubeida",
+        last_name="Bennis",
+        birth_date="1979-08-30",
+        sex="F",
+        nationality="MA",
+    )
+    size = len(synthetic_scorer)
+
+    def found() -> set[str]:
+        return {p.left_id for p in synthetic_scorer.score(variant, threshold=0.5)}
+
+    assert "late-arrival" not in found()
+    synthetic_scorer.upsert(clear.prepare_frame([late]))
+    assert len(synthetic_scorer) == size + 1
+    assert "late-arrival" in found()
+    synthetic_scorer.upsert(clear.prepare_frame([late]))  # edited again: replaced, not doubled
+    assert len(synthetic_scorer) == size + 1
+    synthetic_scorer.remove(["late-arrival"])
+    assert len(synthetic_scorer) == size
+    assert "late-arrival" not in found()

@@ -213,3 +213,36 @@ def test_trained_model_scores_a_submission_with_per_field_statuses(
     body = page.content.decode()
     assert "Aminah" in body and "Amina" in body
     assert 'id="linkage-no-model"' not in body
+
+
+def test_the_worker_keeps_its_scorer_and_follows_the_register(
+    django_capture_on_commit_callbacks,
+):
+    """Scoring a referral reuses the register loaded for the previous one, refreshed with
+    the persons added since; a merge reloads it without the merged person."""
+    from balise.linkage import services
+
+    tiny_register(40)
+    call_command("linkage_train")
+    with django_capture_on_commit_callbacks(execute=True):
+        first = referred(factories.referrer_at_police_unit(), **AMINA)
+    loaded = services.register_scorer.get()
+    assert loaded is not None
+    assert len(loaded) == services.register_persons().count()
+    with django_capture_on_commit_callbacks(execute=True):
+        second = referred(
+            factories.referrer_at_association(),
+            given_names="Aminah",
+            family_name="Ben Ali",
+            birth_date=AMINA["birth_date"],
+        )
+    # The second referral was scored by the same scorer, which had loaded the first person.
+    assert services.register_scorer.get() is loaded
+    assert len(loaded) == services.register_persons().count()
+    candidate = MatchCandidate.objects.get(person_id=second.person_id)
+    assert candidate.candidate_person_id == first.person_id
+    before = len(loaded)
+    services.candidate_confirm(acting_user=officer(), candidate=candidate)
+    reloaded = services.register_scorer.get()
+    assert reloaded is not loaded
+    assert len(reloaded) == services.register_persons().count() == before - 1
