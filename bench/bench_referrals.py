@@ -370,10 +370,19 @@ def _measure(args: argparse.Namespace, port: int, raw: str, baseline_s: float, m
 
     from balise.referrals.models import Referral
 
-    # Warm up (imports, first connections, caches), not measured.
+    # Warm up every worker (imports, first connection, catalogues), not measured: as many
+    # concurrent clients as the measure, so that no worker meets its first request during it
+    # (a cold worker's first request takes seconds; a deployment's workers are warm).
     warm: list[float] = []
     warm_errors: list = []
-    _client_run(port, raw, list(range(10)), warm, warm_errors)
+    warmers = [
+        threading.Thread(target=_client_run, args=(port, raw, jobs, warm, warm_errors))
+        for jobs in _split(args.clients * 6, args.clients)
+    ]
+    for t in warmers:
+        t.start()
+    for t in warmers:
+        t.join()
     if warm_errors:
         print("Warm-up failed:", warm_errors[:3])
         return 1
