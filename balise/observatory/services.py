@@ -23,6 +23,7 @@ from balise.audit.enums import AuditAction
 from balise.audit.services import audit_record
 from balise.core.crypto import blind_index
 from balise.core.state_machine import TransitionNotAllowed
+from balise.core.tasks import enqueue_with_change
 
 from .contributors import ProjectionBuilder, active_contributors
 from .enums import (
@@ -338,8 +339,7 @@ def request_release_assembly(
                 obj=assembly,
                 details={"period": assembly.period, "area": area, "correction": bool(previous)},
             )
-            assembly_id = str(assembly.pk)
-            transaction.on_commit(lambda: _enqueue_assembly(assembly_id))
+            _enqueue_assembly(str(assembly.pk))
     except IntegrityError:
         active = ReleaseAssembly.objects.filter(
             period_code=period_code(year, quarter), area=area, status__in=ACTIVE_ASSEMBLY
@@ -351,9 +351,11 @@ def request_release_assembly(
 
 
 def _enqueue_assembly(assembly_id: str) -> None:
+    """Queue the assembly's task with the request that records it (never lost after commit,
+    never run for a request rolled back)."""
     from balise.observatory.tasks import assemble_release_task
 
-    assemble_release_task.enqueue(assembly_id)
+    enqueue_with_change(assemble_release_task, assembly_id)
 
 
 def request_correction(
