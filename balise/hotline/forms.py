@@ -1,12 +1,10 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from balise.codelists.lists import ExploitationForm
+from balise.core.text import validate_plain_text
 from balise.hotline.enums import (
     AdviceGiven,
     CallerType,
@@ -17,19 +15,6 @@ from balise.hotline.enums import (
 )
 from balise.hotline.models import Call
 from balise.jurisdictions.profiles import get_profile
-
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def validate_plain_text(value: str) -> None:
-    """No direction overrides (they disguise text) and no control characters."""
-    for ch in value:
-        if ch in BIDI_CONTROLS:
-            raise ValidationError(
-                _("Remove the invisible direction-control characters from this text."), code="bidi"
-            )
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
-            raise ValidationError(_("Remove the control characters from this text."), code="cc")
 
 
 def exploitation_form_choices() -> list[tuple[str, str]]:

@@ -1,28 +1,12 @@
 from __future__ import annotations
 
-import unicodedata
-
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from balise.codelists.lists import ExploitationForm
+from balise.core.text import validate_plain_text
 from balise.jurisdictions.profiles import get_profile
 from balise.public_reports.enums import MinorsInvolved, ReportClosureReason
-
-#: Bidirectional overrides and isolates can disguise text (for example a file name or a link).
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
-
-
-def validate_plain_text(value: str) -> None:
-    for ch in value:
-        if ch in BIDI_CONTROLS:
-            raise ValidationError(
-                _("Remove the invisible direction-control characters from this text."),
-                code="bidi",
-            )
-        if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t":
-            raise ValidationError(_("Remove the control characters from this text."), code="cc")
 
 
 def _text(label, *, max_length: int, required: bool = False, rows: int = 0, help_text=""):  # noqa: ANN001, ANN202

@@ -11,17 +11,15 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-#: Bidirectional embedding, override and isolate controls (Trojan-Source style spoofing).
-#: Left-to-right and right-to-left *marks* (U+200E, U+200F, U+061C) are legitimate in Arabic text.
-BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+from balise.core.text import has_control_character, has_direction_control
+
 _MARKUP = re.compile(r"<\s*/?\s*[a-zA-Z!][^>]*>|javascript\s*:|\bon[a-z]+\s*=", re.IGNORECASE)
-_ALLOWED_CONTROLS = {"\n", "\r", "\t"}
 
 
 def check_text(value: str) -> None:
     if not value:
         return
-    if any(c in BIDI_CONTROLS for c in value):
+    if has_direction_control(value):
         raise ValidationError(
             _(
                 "This text contains invisible characters that reverse the direction of writing "
@@ -34,7 +32,7 @@ def check_text(value: str) -> None:
             _("This text contains characters that could not be read (invalid encoding)."),
             code="invalid_encoding",
         )
-    if any((ord(c) < 32 and c not in _ALLOWED_CONTROLS) or ord(c) == 127 for c in value):
+    if has_control_character(value):
         raise ValidationError(_("This text contains control characters."), code="control")
     if _MARKUP.search(value):
         raise ValidationError(
