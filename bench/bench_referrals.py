@@ -218,6 +218,64 @@ def _client_run(port: int, token: str, jobs: list[int], latencies: list[float], 
     conn.close()
 
 
+def _process_cpu(pid: int) -> float:
+    """CPU seconds (user + system) used so far by process ``pid`` (Linux ``/proc``)."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/stat") as f:
+                    if int(f.read().rsplit(")", 1)[1].split()[1]) == pid:
+                        found.append(int(entry))
+            except (OSError, IndexError, ValueError):
+                continue
+    return found
+
+
+class CpuMeter:
+    """Where the CPU of the measured submissions goes: the server's processes, the database's
+    backends serving the bench database, and this process (the clients). Read from ``/proc``
+    before and after, so other work on the machine does not count (it only slows things)."""
+
+    def __init__(self, server_pid: int | None) -> None:
+        self.server_pid = server_pid
+        self.available = os.path.isdir("/proc/self")
+
+    def _database_pids(self) -> list[int]:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pid FROM pg_stat_activity WHERE datname = current_database()")
+            return [row[0] for row in cursor.fetchall()]
+
+    def snapshot(self) -> dict[str, dict[int, float]]:
+        if not self.available:
+            return {}
+        server = [self.server_pid, *_children(self.server_pid)] if self.server_pid else []
+        return {
+            "server": {pid: _process_cpu(pid) for pid in server},
+            "database": {pid: _process_cpu(pid) for pid in self._database_pids()},
+            "clients": {os.getpid(): time.process_time()},
+        }
+
+    @staticmethod
+    def per_submission_ms(before: dict, after: dict, count: int) -> dict[str, float]:
+        used = {}
+        for part, now in after.items():
+            then = before.get(part, {})
+            used[part] = sum(v - then.get(pid, 0.0) for pid, v in now.items()) * 1000 / count
+        return used
+
+
 def _split(n: int, k: int) -> list[list[int]]:
     return [list(range(j, n, k)) for j in range(k)]
 
@@ -355,7 +413,9 @@ def _run(args: argparse.Namespace) -> int:
             f"{args.clients} client threads in the same process, real HTTP"
         )
     try:
-        return _measure(args, port, raw, baseline_s, method)
+        return _measure(
+            args, port, raw, baseline_s, method, proc.pid if args.server == "gunicorn" else None
+        )
     finally:
         if args.server == "gunicorn":
             proc.terminate()
@@ -365,7 +425,14 @@ def _run(args: argparse.Namespace) -> int:
             pool.shutdown(wait=True)
 
 
-def _measure(args: argparse.Namespace, port: int, raw: str, baseline_s: float, method: str) -> int:
+def _measure(
+    args: argparse.Namespace,
+    port: int,
+    raw: str,
+    baseline_s: float,
+    method: str,
+    server_pid: int | None,
+) -> int:
     from django.db import connection
 
     from balise.referrals.models import Referral
@@ -388,6 +455,8 @@ def _measure(args: argparse.Namespace, port: int, raw: str, baseline_s: float, m
         return 1
     Referral.objects.all().delete()
 
+    meter = CpuMeter(server_pid)
+    cpu_before = meter.snapshot()
     latencies: list[float] = []
     errors: list = []
     started = time.perf_counter()
@@ -400,6 +469,7 @@ def _measure(args: argparse.Namespace, port: int, raw: str, baseline_s: float, m
     for t in threads:
         t.join()
     api_s = time.perf_counter() - started
+    cpu_after = meter.snapshot()
 
     submitted = Referral.objects.filter(status="submitted").count()
     rate = args.submissions / api_s
@@ -416,6 +486,16 @@ def _measure(args: argparse.Namespace, port: int, raw: str, baseline_s: float, m
     )
     print(f"Baseline plain ORM inserts/s: {base_rate:.1f}")
     print(f"Ratio (API submission time / plain insert time): {base_rate / rate:.1f}x")
+    if cpu_after:
+        used = CpuMeter.per_submission_ms(cpu_before, cpu_after, args.submissions)
+        total = sum(used.values())
+        cores = os.cpu_count() or 1
+        print(
+            "CPU per submission: "
+            + ", ".join(f"{part} {ms:.1f} ms" for part, ms in used.items())
+            + f"; total {total:.1f} ms -> at most {cores * 1000 / total:.0f} submissions/s "
+            f"on {cores} cores if nothing else ran"
+        )
     print(
         f"Aim: >= 100 submissions/s and p95 < 200 ms -> "
         f"{'met' if rate >= 100 and p95_ms < 200 else 'NOT met'}"

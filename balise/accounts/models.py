@@ -51,17 +51,19 @@ class User(AbstractBaseUser):
         return self.full_name or self.email
 
     # -- memberships ----------------------------------------------------------------------
-    def active_memberships(self) -> models.QuerySet[Membership]:
+    def active_memberships(self) -> list[Membership]:
+        """The user's active memberships in active organisations, read once per request (the
+        role checks of the same request reuse them)."""
         cached = getattr(self, "_active_memberships", None)
-        if cached is not None:
-            return cached
-        qs = (
-            self.memberships.filter(is_active=True, organisation__status=OrganisationStatus.ACTIVE)
-            .select_related("organisation")
-            .order_by("organisation__name", "role")
-        )
-        self._active_memberships = qs
-        return qs
+        if cached is None:
+            cached = self._active_memberships = list(
+                active_memberships_queryset().filter(user=self)
+            )
+        return cached
+
+    def keep_active_memberships(self, memberships: list[Membership]) -> None:
+        """Memberships read together with the user (token authentication): no second query."""
+        self._active_memberships = memberships
 
     def has_role(self, *roles: Role | str, organisation_kinds: Iterable[str] | None = None) -> bool:
         for m in self.active_memberships():
@@ -84,8 +86,17 @@ class User(AbstractBaseUser):
 
     @property
     def has_access(self) -> bool:
-        # Evaluates the memberships once: the role checks of the same request reuse them.
         return self.is_active and len(self.active_memberships()) > 0
+
+
+def active_memberships_queryset() -> models.QuerySet[Membership]:
+    """Active memberships in active organisations, with their organisation, in the order a
+    user's organisations are listed (the first is their primary organisation)."""
+    return (
+        Membership.objects.filter(is_active=True, organisation__status=OrganisationStatus.ACTIVE)
+        .select_related("organisation")
+        .order_by("organisation__name", "role")
+    )
 
 
 class Membership(models.Model):

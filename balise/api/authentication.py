@@ -8,6 +8,7 @@ from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
 from balise.api.models import ApiToken
+from balise.api.selectors import token_holder
 from balise.api.services import hash_token
 
 
@@ -27,13 +28,14 @@ class HashedTokenAuthentication(authentication.BaseAuthentication):
             raw = header[1].decode()
         except UnicodeError:
             raise exceptions.AuthenticationFailed(_("Malformed authorisation header.")) from None
-        token = ApiToken.objects.select_related("user").filter(token_hash=hash_token(raw)).first()
-        if token is None or not token.is_valid or not token.user.has_access:
-            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
         now = timezone.now()
-        if token.last_used_at is None or (now - token.last_used_at).total_seconds() > 60:
-            ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
-        return token.user, token
+        found = token_holder(hash_token(raw), now=now)
+        if found is None:
+            raise exceptions.AuthenticationFailed(_("Invalid or expired token."))
+        user, token_id, last_used_at = found
+        if last_used_at is None or (now - last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=token_id).update(last_used_at=now)
+        return user, token_id
 
     def authenticate_header(self, request):  # noqa: ANN001, ANN201
         return self.keyword

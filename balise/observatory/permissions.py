@@ -21,7 +21,7 @@ def can_read_published(user: Any) -> bool:
     """Published releases: every signed-in member, and everyone when the deployment chooses."""
     if public_statistics_enabled():
         return True
-    return bool(getattr(user, "is_authenticated", False) and user.active_memberships().exists())
+    return bool(getattr(user, "is_authenticated", False) and user.active_memberships())
 
 
 def public_statistics_enabled() -> bool:

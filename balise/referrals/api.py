@@ -6,6 +6,7 @@ header: a retry with the same key and body returns the referral created the firs
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django.core.exceptions import RequestDataTooBig
@@ -69,6 +70,13 @@ class ReferralOutputSerializer(serializers.Serializer):
     screening = serializers.SerializerMethodField()
     draft = serializers.SerializerMethodField()
     person = serializers.SerializerMethodField()
+
+    def get_fields(self) -> dict[str, serializers.Field]:
+        # DRF deep-copies every declared field for each response (it rebuilds each one from
+        # its arguments), a millisecond of each submission. These fields are read-only and
+        # hold no state of their own beyond what ``bind`` sets on the copy, so a shallow copy
+        # of each is enough: the copy is bound to this serializer, the declared field is not.
+        return {name: copy.copy(field) for name, field in self._declared_fields.items()}
 
     def get_screening(self, obj: Referral) -> dict[str, Any] | None:
         if not obj.screening_result:

@@ -45,6 +45,43 @@ def test_revoked_tokens_and_deactivated_users_are_refused(police_referrer):
     assert client.get("/api/v1/me/").status_code == 401
 
 
+def test_expired_tokens_and_members_of_suspended_organisations_are_refused(
+    police_referrer, administrator
+):
+    import datetime
+
+    import time_machine
+    from django.utils import timezone
+
+    from balise.api.services import api_token_create
+    from balise.organisations.services import organisation_transition
+
+    _, raw = api_token_create(acting_user=police_referrer, name="t", days=30)
+    client = APIClient()
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw}")
+    assert client.get("/api/v1/me/").status_code == 200
+    with time_machine.travel(timezone.now() + datetime.timedelta(days=31)):
+        assert client.get("/api/v1/me/").status_code == 401
+    _, raw2 = api_token_create(acting_user=police_referrer, name="t2")
+    client.credentials(HTTP_AUTHORIZATION=f"Bearer {raw2}")
+    organisation_transition(
+        acting_user=administrator,
+        organisation=police_referrer.primary_organisation(),
+        event="suspend",
+        reason="audit",
+    )
+    assert client.get("/api/v1/me/").status_code == 401
+
+
+def test_a_token_call_reads_the_token_and_memberships_in_one_query(
+    api_client_for, police_referrer, django_assert_num_queries
+):
+    client = api_client_for(police_referrer)
+    client.get("/api/v1/me/")  # records the token's first use
+    with django_assert_num_queries(1):
+        assert client.get("/api/v1/me/").status_code == 200
+
+
 def test_members_see_only_their_organisations_and_administrators_all(
     api_client_for, police_referrer, administrator
 ):
