@@ -173,6 +173,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # Django's backend, with single-row inserts compiled once (balise/core/db/inserts.py).
     DATABASES["default"]["ENGINE"] = "balise.core.db.postgresql"
+    # Values travel apart from the SQL (no quoting in Python) and statements run often are
+    # prepared once per connection by the driver (psycopg's prepare threshold).
+    DATABASES["default"].setdefault("OPTIONS", {})["server_side_binding"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"

@@ -9,10 +9,12 @@ from balise.core import crypto, files
 
 
 def _zip(entries: dict[str, bytes]) -> bytes:
+    # A fixed date: the bytes (and the test ids built from them) must not depend on the clock,
+    # or parallel workers collect different tests when the second changes between them.
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w") as archive:
         for name, data in entries.items():
-            archive.writestr(name, data)
+            archive.writestr(zipfile.ZipInfo(name, date_time=(2026, 1, 1, 0, 0, 0)), data)
     return buffer.getvalue()
 
 
