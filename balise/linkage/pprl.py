@@ -7,10 +7,11 @@ organisations (never given to the observatory) into one 1,024-bit filter, which 
 XOR-folded to 512 bits. Only a pseudonymous record id and the 64-byte encoding leave the
 organisation.
 
-Matching uses the Dice coefficient, vectorised with ``np.bitwise_count``, after Hamming-LSH
-blocking on the encodings themselves, and returns **match groups only**, never scores.
+Matching uses the Dice coefficient, computed by compiled popcount kernels (``kernels``,
+numba), exhaustively or after Hamming-LSH blocking on the encodings themselves, and returns
+**match groups only**, never scores.
 
-Pure Python + numpy, no Django import.
+Python, numpy and numba, no Django import.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ from typing import BinaryIO
 
 import numpy as np
 
+from . import kernels
 from .normalise import birth_year_of, name_key, normalise_date, normalise_name, normalise_sex
 
 __all__ = [
@@ -291,55 +293,18 @@ def encode_file(input_csv: str | Path, output: str | Path | BinaryIO, secret: st
 
 
 def popcounts(words: np.ndarray) -> np.ndarray:
-    return np.bitwise_count(words).sum(axis=1, dtype=np.int32)
+    return kernels.popcounts(words)
 
 
-def dice_counts(a: np.ndarray, b: np.ndarray, *, tile: int = 8, block: int = 16384) -> np.ndarray:
-    """All-pairs |a_i AND b_j| (shape (len(a), len(b)), uint16).
-
-    Tiled over rows of ``a`` *and* columns of ``b`` so that the intermediate arrays (a
-    tile of 8 x 16,384 words, 1 MB) stay in the processor's cache; per-word counts (at most 64)
-    are summed three at a time in uint8 before being added to the uint16 result.
-    """
-    m, n, width = a.shape[0], b.shape[0], a.shape[1]
-    bt = np.ascontiguousarray(b.T)
-    out = np.empty((m, n), dtype=np.uint16)
-    tmp64 = np.empty((tile, block), dtype=np.uint64)
-    tmp8 = np.empty((tile, block), dtype=np.uint8)
-    acc8 = np.empty((tile, block), dtype=np.uint8)
-    for c in range(0, n, block):
-        ce = min(c + block, n)
-        cols = ce - c
-        btc = bt[:, c:ce]
-        for s in range(0, m, tile):
-            e = min(s + tile, m)
-            rows = e - s
-            acc = out[s:e, c:ce]
-            t64, t8, a8 = tmp64[:rows, :cols], tmp8[:rows, :cols], acc8[:rows, :cols]
-            for w in range(width):
-                np.bitwise_and(a[s:e, w, None], btc[w][None, :], out=t64)
-                if w % 3 == 0:
-                    np.bitwise_count(t64, out=a8)
-                else:
-                    np.bitwise_count(t64, out=t8)
-                    np.add(a8, t8, out=a8)
-                if w % 3 == 2 or w == width - 1:
-                    if w < 3:
-                        np.copyto(acc, a8)
-                    else:
-                        np.add(acc, a8, out=acc)
-    return out
+def dice_counts(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """All-pairs |a_i AND b_j| (shape (len(a), len(b)), uint16), compiled kernel."""
+    return kernels.dice_counts(a, b)
 
 
 def _pair_dice(words: np.ndarray, pops: np.ndarray, i: np.ndarray, j: np.ndarray) -> np.ndarray:
-    out = np.empty(len(i), dtype=np.float32)
-    step = 1 << 18
-    for s in range(0, len(i), step):
-        ii, jj = i[s : s + step], j[s : s + step]
-        inter = np.bitwise_count(words[ii] & words[jj]).sum(axis=1, dtype=np.int32)
-        denom = pops[ii] + pops[jj]
-        out[s : s + step] = np.where(denom > 0, 2.0 * inter / np.maximum(denom, 1), 0.0)
-    return out
+    inter = kernels.pair_counts(words, i, j).astype(np.float32)
+    denom = (pops[i] + pops[j]).astype(np.float32)
+    return np.where(denom > 0, 2.0 * inter / np.maximum(denom, 1.0), 0.0).astype(np.float32)
 
 
 def _band_positions(bands: int, rows: int, seed: int) -> np.ndarray:
@@ -406,34 +371,16 @@ def exhaustive_pairs(
     threshold: float,
     *,
     within_sources: bool = True,
-    chunk: int = 512,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """All pairs i < j with Dice >= threshold (tiled, no blocking); returns (i, j, dice)."""
-    n = words.shape[0]
-    pops = popcounts(words).astype(np.float32)
-    half_t = np.float32(threshold / 2.0)
-    out_i: list[np.ndarray] = []
-    out_j: list[np.ndarray] = []
-    out_d: list[np.ndarray] = []
-    for s in range(0, n, chunk):
-        e = min(s + chunk, n)
-        counts = dice_counts(words[s:e], words[s:])
-        # Dice >= t  <=>  |a & b| >= t/2 * (|a| + |b|)
-        bound = pops[s:e, None] + pops[None, s:]
-        bound *= half_t
-        ok = counts >= bound
-        ok[:, : e - s] &= np.triu(np.ones((e - s, e - s), dtype=bool), 1)
-        if not within_sources:
-            ok &= sources[s:e, None] != sources[None, s:]
-        ii, jj = np.nonzero(ok)
-        out_i.append(ii + s)
-        out_j.append(jj + s)
-        c = counts[ii, jj].astype(np.float32)
-        out_d.append(2.0 * c / np.maximum(pops[ii + s] + pops[jj + s], 1.0))
-    if not out_i:
-        empty = np.empty(0, dtype=np.int64)
-        return empty, empty, np.empty(0, dtype=np.float32)
-    return np.concatenate(out_i), np.concatenate(out_j), np.concatenate(out_d)
+    """All pairs i < j with Dice >= threshold (no blocking); returns (i, j, dice).
+
+    Compiled kernel, with rows sorted by popcount so that pairs whose lengths alone rule out
+    the threshold are never compared (``kernels.threshold_pairs``).
+    """
+    i, j, dice, _ = kernels.threshold_pairs(
+        words, sources, threshold, within_sources=within_sources
+    )
+    return i, j, dice
 
 
 def match_groups(

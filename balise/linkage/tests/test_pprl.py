@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from balise.linkage import datasets as ds
-from balise.linkage import pprl, reident
+from balise.linkage import kernels, pprl, reident
 from balise.linkage.normalise import name_key, normalise_date, normalise_name, normalise_sex
 from balise.linkage.synthetic import generate_register
 
@@ -261,3 +261,31 @@ def test_reidentification_attacks_stay_under_one_percent() -> None:
         naive, population.first_name.tolist(), public.first_name.tolist()
     )
     assert control["max"] >= 0.1, control
+
+
+def test_threshold_kernel_finds_exactly_the_pairs_of_a_brute_force_scan() -> None:
+    rng = np.random.default_rng(4)
+    # Rows of very different densities, so that the popcount length bound prunes pairs,
+    # near-copies so that some pairs pass the threshold, and empty rows.
+    dense = rng.random((300, pprl.WORDS * 64)) < rng.uniform(0.05, 0.6, size=(300, 1))
+    dense[150:200] = dense[100:150] ^ (rng.random((50, pprl.WORDS * 64)) < 0.03)
+    dense[:5] = False
+    words = np.packbits(dense, axis=1).view(">u8").astype(np.uint64)
+    sources = rng.integers(0, 3, size=300).astype(np.int32)
+    pops = [int(sum(int(x).bit_count() for x in row)) for row in words]
+    for threshold, within in ((0.8, True), (0.5, False), (0.95, True)):
+        i, j, dice, compared = kernels.threshold_pairs(
+            words, sources, threshold, within_sources=within
+        )
+        expected = {}
+        for x in range(300):
+            for y in range(x + 1, 300):
+                if not within and sources[x] == sources[y]:
+                    continue
+                inter = sum(int(a & b).bit_count() for a, b in zip(words[x], words[y], strict=True))
+                if pops[x] + pops[y] and 2 * inter >= threshold * (pops[x] + pops[y]):
+                    expected[(x, y)] = 2 * inter / (pops[x] + pops[y])
+        got = dict(zip(zip(i.tolist(), j.tolist(), strict=True), dice.tolist(), strict=True))
+        assert set(got) == set(expected) and len(expected) > 10
+        assert all(abs(got[p] - expected[p]) < 1e-6 for p in expected)
+        assert compared < 300 * 299 // 2  # the length bound skipped pairs
