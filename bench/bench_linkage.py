@@ -307,9 +307,8 @@ def large_register(size: int, results: dict[str, Any]) -> None:
 
 def _encode(df: pd.DataFrame) -> tuple[pprl.EncodingSet, dict[bytes, str]]:
     recs = pprl.encode_records(SECRET, df.to_dict("records"))
-    words = pprl.encodings_to_words([r.encoding for r in recs])
     back = {r.pseudonym: str(rid) for r, rid in zip(recs, df.record_id, strict=True)}
-    return pprl.EncodingSet(pprl.key_fingerprint(SECRET), [r.pseudonym for r in recs], words), back
+    return pprl.encoding_set(SECRET, recs), back
 
 
 def _pprl_dedupe(df: pd.DataFrame) -> set[tuple[str, str]]:

@@ -20,7 +20,14 @@ import numpy as np
 from numba import njit, types
 from numba.extending import intrinsic
 
-__all__ = ["WIDTH", "dice_counts", "pair_counts", "popcounts", "threshold_pairs"]
+__all__ = [
+    "WIDTH",
+    "containment_pairs",
+    "dice_counts",
+    "pair_counts",
+    "popcounts",
+    "threshold_pairs",
+]
 
 # Words per encoding (512 bits). The kernels are written for this width, unrolled (a loop
 # over a run-time width is about 40 % slower).
@@ -100,19 +107,18 @@ def _pair_counts(words, i, j):
 
 
 @njit(cache=True, nogil=True)
-def _scan_row(words, x, lo, up, need, hit_y, hit_c):
-    """Rows y in [lo, up) with |w_x AND w_y| >= need[x] + need[y]; returns how many.
+def _scan_row(a, x, b, lo, up, nx, need, hit_y, hit_c):
+    """Rows y in [lo, up) of b with |a_x AND b_y| >= nx + need[y]; returns how many.
 
     The hot loop: no branch (every count is written, the cursor moves on a hit only).
     """
     # The left row is held in registers: the compiler cannot prove that the outputs do not
-    # alias ``words`` and would otherwise reload it for every pair.
-    a0, a1, a2, a3 = words[x, 0], words[x, 1], words[x, 2], words[x, 3]
-    a4, a5, a6, a7 = words[x, 4], words[x, 5], words[x, 6], words[x, 7]
-    nx = need[x]
+    # alias the inputs and would otherwise reload it for every pair.
+    a0, a1, a2, a3 = a[x, 0], a[x, 1], a[x, 2], a[x, 3]
+    a4, a5, a6, a7 = a[x, 4], a[x, 5], a[x, 6], a[x, 7]
     k = 0
     for y in range(lo, up):
-        c = _and_count(a0, a1, a2, a3, a4, a5, a6, a7, words, y)
+        c = _and_count(a0, a1, a2, a3, a4, a5, a6, a7, b, y)
         hit_y[k] = y
         hit_c[k] = c
         k += c >= nx + need[y]
@@ -166,7 +172,7 @@ def _threshold_pairs(words, pops, sources, threshold, within, rows, tile):
                 if lo >= up:
                     continue
                 compared += up - lo
-                hits = _scan_row(words, x, lo, up, need, hit_y, hit_c)
+                hits = _scan_row(words, x, words, lo, up, need[x], need, hit_y, hit_c)
                 sx = sources[x]
                 for h in range(hits):
                     y = hit_y[h]
@@ -189,6 +195,35 @@ def _rows(words: np.ndarray) -> np.ndarray:
     if words.ndim != 2 or words.shape[1] != WIDTH:
         raise ValueError(f"encodings must be rows of {WIDTH} 64-bit words")
     return words
+
+
+@njit(cache=True, nogil=True)
+def _cross_pairs(a, b, need_a, need_b, tile):
+    """Pairs (x in a, y in b) with |a_x AND b_y| >= need_a[x] + need_b[y]."""
+    m = a.shape[0]
+    n = b.shape[0]
+    cap = 1 << 12
+    out_x = np.empty(cap, dtype=np.int64)
+    out_y = np.empty(cap, dtype=np.int64)
+    out_c = np.empty(cap, dtype=np.int32)
+    hit_y = np.empty(tile + 1, dtype=np.int64)
+    hit_c = np.empty(tile + 1, dtype=np.int32)
+    k = 0
+    for c0 in range(0, n, tile):
+        c1 = min(c0 + tile, n)
+        for x in range(m):
+            hits = _scan_row(a, x, b, c0, c1, need_a[x], need_b, hit_y, hit_c)
+            for h in range(hits):
+                if k == cap:
+                    cap *= 2
+                    out_x = _grow(out_x, cap)
+                    out_y = _grow(out_y, cap)
+                    out_c = _grow(out_c, cap)
+                out_x[k] = x
+                out_y[k] = hit_y[h]
+                out_c[k] = hit_c[h]
+                k += 1
+    return out_x[:k], out_y[:k], out_c[:k]
 
 
 def popcounts(words: np.ndarray) -> np.ndarray:
@@ -239,3 +274,19 @@ def threshold_pairs(
     denom = (pops[i] + pops[j]).astype(np.float32)
     dice = (2.0 * c.astype(np.float32) / np.maximum(denom, 1.0)).astype(np.float32)
     return i.astype(np.int64), j.astype(np.int64), dice, int(compared)
+
+
+def containment_pairs(
+    a: np.ndarray, b: np.ndarray, threshold: float
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Pairs (x, y) with ``|a_x AND b_y| >= threshold * |a_x|`` (a_x nearly inside b_y).
+
+    Returns ``(x, y, containment)``; rows of ``a`` with no bit set are never returned.
+    """
+    if not 0.0 < threshold <= 1.0:
+        raise ValueError("the containment threshold must be in (0, 1]")
+    a, b = _rows(a), _rows(b)
+    pa = popcounts(a)
+    need_a = np.where(pa > 0, pa * float(threshold), np.inf)
+    x, y, c = _cross_pairs(a, b, need_a, np.zeros(len(b)), _TILE)
+    return x, y, (c / np.maximum(pa[x], 1)).astype(np.float32)
