@@ -115,3 +115,15 @@ def test_encode_refuses_a_short_secret(tmp_path):
     with pytest.raises(CommandError):
         _encode(weak, tmp_path / "x.bclk")
     assert not (tmp_path / "x.bclk").exists()
+
+
+def test_count_refuses_a_version_1_file_and_says_to_re_encode(secret_file, tmp_path):
+    Person.objects.create(given_names="Amina", family_name="Benali")
+    current, old = tmp_path / "a.bclk", tmp_path / "old.bclk"
+    _encode(secret_file, current)
+    # A version 1 file: same header with version 1, then 16-byte pseudonym + 64-byte encoding.
+    header = bytearray(current.read_bytes()[: HEADER.size])
+    header[4] = 1
+    old.write_bytes(bytes(header) + bytes(80))
+    with pytest.raises(CommandError, match="version 1.*re-encode"):
+        call_command("linkage_count", inputs=[current, old], stdout=io.StringIO())
