@@ -436,14 +436,16 @@ def comparisons_per_second(results: dict[str, Any]) -> None:
     numpy_kernel, _ = _best_rate(pairs, lambda: _numpy_dice_counts(a, b), 2)
     assert (pprl.dice_counts(a[:64], b[:5000]) == _numpy_dice_counts(a[:64], b[:5000])).all()
 
-    # End to end, random encodings (every pair within the length bound: no pruning).
+    # End to end, random encodings (every pair within the length bound: no pruning). At
+    # 0.62, about one random pair in a thousand passes: both must find the same ones.
     words = np.ascontiguousarray(b[:30_000])
     n = words.shape[0]
     all_pairs = n * (n - 1) / 2
     zeros = np.zeros(n, dtype=np.int32)
-    e2e, out = _best_rate(all_pairs, lambda: kernels.threshold_pairs(words, zeros, 0.8), 2)
-    numpy_e2e, numpy_found = _best_rate(all_pairs, lambda: _numpy_threshold_pairs(words, 0.8), 1)
-    assert numpy_found == len(out[0]), (numpy_found, len(out[0]))
+    cut = 0.62
+    e2e, out = _best_rate(all_pairs, lambda: kernels.threshold_pairs(words, zeros, cut), 2)
+    numpy_e2e, numpy_found = _best_rate(all_pairs, lambda: _numpy_threshold_pairs(words, cut), 1)
+    assert numpy_found == len(out[0]) > 0, (numpy_found, len(out[0]))
 
     # End to end on real encodings: a synthetic register of 50,000 records at the lowest
     # level the dedupe matcher asks for (its look-alike level).
@@ -476,7 +478,7 @@ def comparisons_per_second(results: dict[str, Any]) -> None:
         f"raw kernel |a AND b|, all pairs      compiled {kernel:.3g}/s   numpy {numpy_kernel:.3g}/s"
     )
     print(
-        f"end to end, threshold 0.8, {n:,} random  compiled {e2e:.3g}/s   numpy {numpy_e2e:.3g}/s"
+        f"end to end, threshold {cut}, {n:,} random  compiled {e2e:.3g}/s   numpy {numpy_e2e:.3g}/s"
         f"  ({len(out[0])} pairs found by both)"
     )
     print(
