@@ -15,7 +15,7 @@ import numpy as np
 import pytest
 
 from balise.linkage import datasets as ds
-from balise.linkage import pprl, reident
+from balise.linkage import kernels, pprl, reident
 from balise.linkage.normalise import name_key, normalise_date, normalise_name, normalise_sex
 from balise.linkage.synthetic import generate_register
 
@@ -34,45 +34,71 @@ def _vectors() -> dict:
 # -- an independent implementation of sections 1-4 of the specification, written from the
 # -- document (it shares only normalisation with the library).
 
+K = {
+    "name": 4,
+    "name-key": 2,
+    "year": 8,
+    "year-range": 6,
+    "month": 12,
+    "day": 12,
+    "date-digit": 12,
+    "sex": 4,
+}
 
-def _spec_encode(secret: str, first, last, dob, sex, year) -> bytes:
-    s = secret.encode()
 
-    def derive(label: str) -> bytes:
-        return hmac.new(s, b"balise-clk/v1/" + label.encode(), hashlib.sha256).digest()
-
-    k = {"name": 3, "name-key": 3, "dob": 24, "sex": 4}
-    names = [n for n in (normalise_name(first), normalise_name(last)) if n]
-    tokens: dict[str, set[str]] = {f: set() for f in k}
-    for n in names:
+def _spec_tokens(first, last, dob, sex, year) -> dict[str, set[str]]:
+    tokens: dict[str, set[str]] = {f: set() for f in K}
+    for n in (normalise_name(first), normalise_name(last)):
+        if not n:
+            continue
         v = "_" + n.replace(" ", "") + "_"
         tokens["name"] |= {v[i : i + 2] for i in range(len(v) - 1)}
         key = "_" + (name_key(n) or "") + "_"
         tokens["name-key"] |= {key[i : i + 2] for i in range(len(key) - 1)}
     d = normalise_date(dob)
-    digits = d or (f"{int(year):04d}" if year else "")
-    tokens["dob"] = {f"{p}:{c}" for p, c in enumerate(digits) if p >= 2}
+    y = int(d[:4]) if d else (int(year) if year and 1880 <= int(year) <= 2100 else None)
+    if y is not None:
+        tokens["year"] = {f"{y:04d}"}
+        tokens["year-range"] = {f"{y - 1:04d}", f"{y:04d}", f"{y + 1:04d}"}
+    if d:
+        tokens["month"], tokens["day"] = {d[4:6]}, {d[6:8]}
+        tokens["date-digit"] = {f"{p}:{d[p]}" for p in range(2, 8)}
     x = normalise_sex(sex)
     if x:
-        tokens["sex"] = {"s" + x}
+        tokens["sex"] = {x}
+    return tokens
+
+
+def _spec_encode(secret: str, first, last, dob, sex, year) -> tuple[int, bytes]:
+    s = secret.encode()
+
+    def derive(label: str) -> bytes:
+        return hmac.new(s, b"balise-clk/v2/" + label.encode(), hashlib.sha256).digest()
+
+    tokens = _spec_tokens(first, last, dob, sex, year)
     bloom = [0] * 1024
     for field, values in tokens.items():
         key = derive("field/" + field)
         for t in values:
             m = t.encode()
             h = hmac.new(key, m, hashlib.sha256).digest()
-            for j in range(1, (k[field] + 15) // 16):
+            for j in range(1, (K[field] + 15) // 16):
                 h += hmac.new(key, m + bytes([j]), hashlib.sha256).digest()
-            for i in range(k[field]):
+            for i in range(K[field]):
                 bloom[int.from_bytes(h[2 * i : 2 * i + 2], "big") % 1024] = 1
     folded = [bloom[i] ^ bloom[i + 512] for i in range(512)]
-    return bytes(
+    flags = (1 if tokens["name"] else 0) | (8 if tokens["sex"] else 0)
+    flags |= 2 if tokens["day"] else (4 if tokens["year"] else 0)
+    encoding = bytes(
         sum(bit << (7 - j) for j, bit in enumerate(folded[b * 8 : b * 8 + 8])) for b in range(64)
     )
+    return flags, encoding
 
 
 def test_specification_vectors_match_the_library_and_an_independent_implementation() -> None:
     vec = _vectors()
+    # The vectors in the document are exactly what the library computes today...
+    assert vec == json.loads(json.dumps(pprl.specification_vectors(), ensure_ascii=False))
     secret = vec["secret_utf8"]
     assert pprl.key_fingerprint(secret).hex() == vec["key_fingerprint_hex"]
     for p in vec["pseudonyms"]:
@@ -81,7 +107,8 @@ def test_specification_vectors_match_the_library_and_an_independent_implementati
     assert {k: v.hex() for k, v in enc.field_keys.items()} == vec["field_keys_hex"]
     for pos in vec["positions"]:
         assert enc.positions(pos["field"], pos["token"]) == pos["positions"]
-    assert len(vec["encodings"]) >= 5
+    assert len(vec["encodings"]) >= 7
+    # ... and what an implementation written from the document computes.
     for case in vec["encodings"]:
         args = (
             case["first_name"],
@@ -91,8 +118,17 @@ def test_specification_vectors_match_the_library_and_an_independent_implementati
             case["birth_year_estimated"],
         )
         assert pprl.tokens_for(*args) == case["tokens"]
+        assert {f: sorted(t) for f, t in _spec_tokens(*args).items()} == case["tokens"]
         assert pprl.encode_person(secret, *args).hex() == case["encoding_hex"]
-        assert _spec_encode(secret, *args).hex() == case["encoding_hex"]
+        assert _spec_encode(secret, *args) == (case["flags"], bytes.fromhex(case["encoding_hex"]))
+        [rec] = pprl.encode_records(
+            secret,
+            [{"record_id": "x", **{k: v for k, v in zip(_FIELDS, args, strict=True) if v}}],
+        )
+        assert (rec.flags, rec.encoding.hex()) == (case["flags"], case["encoding_hex"])
+
+
+_FIELDS = ("first_name", "last_name", "birth_date", "sex", "birth_year_estimated")
 
 
 def test_swapped_names_encode_identically_and_secret_matters() -> None:
@@ -154,7 +190,7 @@ def test_encoded_file_contains_nothing_identifying(tmp_path: Path) -> None:
     out = tmp_path / "people.bclk"
     assert pprl.encode_file(src, out, SECRET) == len(rows)
     data = out.read_bytes()
-    assert len(data) == pprl.HEADER.size + len(rows) * (16 + 64)
+    assert len(data) == pprl.HEADER.size + len(rows) * (16 + 1 + 64)
     needles = _identifying_strings(rows)
     assert len(needles) > 1000
     for text in sorted(needles):
@@ -166,6 +202,9 @@ def test_encoded_file_contains_nothing_identifying(tmp_path: Path) -> None:
     expected = pprl.encode_records(SECRET, rows)
     assert parsed.pseudonyms == [r.pseudonym for r in expected]
     assert parsed.words.astype(">u8").tobytes() == b"".join(r.encoding for r in expected)
+    # The flags byte says only which fields were present (4 bits).
+    assert parsed.flags.tolist() == [r.flags for r in expected]
+    assert set(parsed.flags.tolist()) <= set(range(16))
 
 
 def test_reader_rejects_malformed_files() -> None:
@@ -174,9 +213,21 @@ def test_reader_rejects_malformed_files() -> None:
     pprl.write_encodings(buf, recs, pprl.key_fingerprint(SECRET))
     good = buf.getvalue()
     pprl.read_encodings(io.BytesIO(good))
-    for bad in (b"XCLK" + good[4:], good[:4] + b"\x02" + good[5:], good[:-1], good + b"\x00"):
+    flagged = good[: pprl.HEADER.size + 16] + b"\x10" + good[pprl.HEADER.size + 17 :]
+    for bad in (
+        b"XCLK" + good[4:],
+        good[:4] + b"\x03" + good[5:],
+        good[:-1],
+        good + b"\x00",
+        flagged,
+    ):
         with pytest.raises(ValueError):
             pprl.read_encodings(io.BytesIO(bad))
+    # A version 1 file (16-byte pseudonym + 64-byte encoding per record) is refused with a
+    # message that says to re-encode.
+    v1 = pprl.HEADER.pack(b"BCLK", 1, 16, 512, pprl.key_fingerprint(SECRET), 1) + bytes(80)
+    with pytest.raises(ValueError, match="version 1.*re-encode"):
+        pprl.read_encodings(io.BytesIO(v1))
 
 
 def _encode_set(df, secret: str = SECRET) -> tuple[pprl.EncodingSet, dict[bytes, str]]:
@@ -261,3 +312,32 @@ def test_reidentification_attacks_stay_under_one_percent() -> None:
         naive, population.first_name.tolist(), public.first_name.tolist()
     )
     assert control["max"] >= 0.1, control
+    assert control["containment"] >= 0.02, control
+
+
+def test_threshold_kernel_finds_exactly_the_pairs_of_a_brute_force_scan() -> None:
+    rng = np.random.default_rng(4)
+    # Rows of very different densities, so that the popcount length bound prunes pairs,
+    # near-copies so that some pairs pass the threshold, and empty rows.
+    dense = rng.random((300, pprl.WORDS * 64)) < rng.uniform(0.05, 0.6, size=(300, 1))
+    dense[150:200] = dense[100:150] ^ (rng.random((50, pprl.WORDS * 64)) < 0.03)
+    dense[:5] = False
+    words = np.packbits(dense, axis=1).view(">u8").astype(np.uint64)
+    sources = rng.integers(0, 3, size=300).astype(np.int32)
+    pops = [int(sum(int(x).bit_count() for x in row)) for row in words]
+    for threshold, within in ((0.8, True), (0.5, False), (0.95, True)):
+        i, j, dice, compared = kernels.threshold_pairs(
+            words, sources, threshold, within_sources=within
+        )
+        expected = {}
+        for x in range(300):
+            for y in range(x + 1, 300):
+                if not within and sources[x] == sources[y]:
+                    continue
+                inter = sum(int(a & b).bit_count() for a, b in zip(words[x], words[y], strict=True))
+                if pops[x] + pops[y] and 2 * inter >= threshold * (pops[x] + pops[y]):
+                    expected[(x, y)] = 2 * inter / (pops[x] + pops[y])
+        got = dict(zip(zip(i.tolist(), j.tolist(), strict=True), dice.tolist(), strict=True))
+        assert set(got) == set(expected) and len(expected) > 10
+        assert all(abs(got[p] - expected[p]) < 1e-6 for p in expected)
+        assert compared < 300 * 299 // 2  # the length bound skipped pairs

@@ -10,7 +10,7 @@ import re
 import pytest
 from django.core.management import CommandError, call_command
 
-from balise.linkage.pprl import ENCODING_BYTES, HEADER, PSEUDONYM_BYTES, read_encodings
+from balise.linkage.pprl import HEADER, RECORD_BYTES, read_encodings
 from balise.linkage.tests.factories import referred
 from balise.persons.models import Person
 from tests import factories
@@ -47,7 +47,7 @@ def test_encoded_file_holds_only_pseudonyms_and_encodings(secret_file, tmp_path)
     out = tmp_path / "police.bclk"
     assert "4 persons encoded" in _encode(secret_file, out)
     raw = out.read_bytes()
-    assert len(raw) == HEADER.size + 4 * (PSEUDONYM_BYTES + ENCODING_BYTES)
+    assert len(raw) == HEADER.size + 4 * RECORD_BYTES
     lowered = raw.lower()
     for given, family, born in PEOPLE:
         for needle in (
@@ -65,7 +65,8 @@ def test_encoded_file_holds_only_pseudonyms_and_encodings(secret_file, tmp_path)
         assert p.pk.hex.encode() not in lowered
         assert p.name_index.encode() not in raw
     assert SECRET not in raw and b"+33" not in raw
-    # Nothing but the header, then 16-byte pseudonyms and 64-byte encodings.
+    # Nothing but the header, then per person a 16-byte pseudonym, a flags byte and a
+    # 64-byte encoding.
     with open(out, "rb") as fh:
         data = read_encodings(fh)
     assert len(data) == 4
@@ -114,3 +115,15 @@ def test_encode_refuses_a_short_secret(tmp_path):
     with pytest.raises(CommandError):
         _encode(weak, tmp_path / "x.bclk")
     assert not (tmp_path / "x.bclk").exists()
+
+
+def test_count_refuses_a_version_1_file_and_says_to_re_encode(secret_file, tmp_path):
+    Person.objects.create(given_names="Amina", family_name="Benali")
+    current, old = tmp_path / "a.bclk", tmp_path / "old.bclk"
+    _encode(secret_file, current)
+    # A version 1 file: same header with version 1, then 16-byte pseudonym + 64-byte encoding.
+    header = bytearray(current.read_bytes()[: HEADER.size])
+    header[4] = 1
+    old.write_bytes(bytes(header) + bytes(80))
+    with pytest.raises(CommandError, match="version 1.*re-encode"):
+        call_command("linkage_count", inputs=[current, old], stdout=io.StringIO())

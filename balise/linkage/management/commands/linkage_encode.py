@@ -1,7 +1,8 @@
 """Encode this organisation's persons locally into hardened Bloom-filter encodings.
 
-Only pseudonymous ids (keyed with the shared secret) and 64-byte encodings are written
-(format BCLK, see docs/linkage-encoding.md). The secret is read from a file given on the
+Only pseudonymous ids (keyed with the shared secret), a byte saying which fields were
+present and 64-byte encodings are written (format BCLK version 2, see
+docs/linkage-encoding.md). The secret is read from a file given on the
 command line and never stored anywhere by Balise."""
 
 from __future__ import annotations
