@@ -24,6 +24,7 @@ from balise.audit.services import audit_record
 from balise.core.crypto import blind_index
 from balise.core.state_machine import TransitionNotAllowed
 from balise.core.tasks import enqueue_with_change
+from balise.jurisdictions.profiles import get_profile
 
 from .contributors import ProjectionBuilder, active_contributors
 from .enums import (
@@ -195,6 +196,7 @@ def create_release(
                 area=area,
                 specs=release_specs(),
                 progress=progress,
+                areas=get_profile().region_areas(),
             )
             tables = [_serialise_table(t) for t in built.tables]
             delays = [
