@@ -132,3 +132,36 @@ def test_the_demo_release_shows_protected_figures(signed_in, settings):
     assert dashboard.status_code == 200
     report = client.get(reverse("observatory:report", args=[release.pk])).content.decode()
     assert f"<strong>{total[3]}</strong>" in report
+
+
+def test_the_sparse_limits_are_set_per_deployment_and_shown_in_the_api(
+    settings, statistician, small_refresh, api_client_for
+):
+    """Regions under 6 persons are gathered (default: under 10), the rest kept; the limits
+    and the areas are written into the release and served by the API."""
+    settings.BALISE_JURISDICTION = "coe"
+    settings.BALISE_OBSERVATORY_TABLES = ["referred_by_sex", "referred_by_age_band"]
+    settings.BALISE_DISCLOSURE_CONTROL = {"group_below": 6, "omit_below": 8}
+    release = services.create_release(actor=statistician, year=2025)
+    assert release.audit_report["passed"] is True
+    data = api_client_for(statistician).get(f"/api/v1/observatory/releases/{release.pk}/").json()
+    assert data["disclosure_config"]["group_below"] == 6
+    assert data["disclosure_config"]["omit_below"] == 8
+    assert data["disclosure_config"]["rules_version"] == "2"
+    grouped = {
+        m
+        for a in release.parameters["adjustments"]
+        if a["adjustment"] == "grouped" and a["dimension"] == "region"
+        for m in a["categories"]
+    }
+    assert "03" in grouped  # 5 persons: under the limit of 6
+    settings.BALISE_DISCLOSURE_CONTROL = {"group_below": 5}
+    narrow = services.create_release(actor=statistician, year=2025)
+    narrow_grouped = {
+        m
+        for a in narrow.parameters["adjustments"]
+        if a["adjustment"] == "grouped" and a["dimension"] == "region"
+        for m in a["categories"]
+    }
+    assert "03" not in narrow_grouped  # 5 persons: not under the limit of 5
+    assert narrow.disclosure_config["group_below"] == 5
