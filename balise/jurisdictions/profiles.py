@@ -47,6 +47,9 @@ class JurisdictionProfile:
     hotline_number: str
     statistics_producers: list[str] = field(default_factory=list)
     disclosure: dict[str, Any] = field(default_factory=dict)
+    #: Larger areas gathering regions for statistics: ``{"source": ..., "areas": {code:
+    #: {"name": {lang: ...}, "regions": {region code: official name}}}}``.
+    statistical_areas: dict[str, Any] = field(default_factory=dict)
 
     # -- presentation -------------------------------------------------------------------------
     @property
@@ -60,6 +63,21 @@ class JurisdictionProfile:
     @property
     def tz(self) -> ZoneInfo:
         return ZoneInfo(self.time_zone)
+
+    # -- statistics -------------------------------------------------------------------------
+    def region_areas(self) -> dict[str, tuple[str, ...]]:
+        """Each larger area (statistics) and the regions it gathers, by code and by name
+        (organisations record either)."""
+        areas = self.statistical_areas.get("areas", {})
+        return {code: (*area["regions"], *area["regions"].values()) for code, area in areas.items()}
+
+    def area_name(self, code: str) -> str | None:
+        """The name of a larger area in the active language, ``None`` if not an area."""
+        area = self.statistical_areas.get("areas", {}).get(code)
+        if area is None:
+            return None
+        lang = (get_language() or "fr")[:2]
+        return area["name"].get(lang) or area["name"].get("en") or code
 
     # -- law --------------------------------------------------------------------------------
     def canonical_form(self, legal_form: str) -> str:

@@ -30,3 +30,6 @@ class ObservatoryConfig(AppConfig):
         scheduler.register(
             "balise.observatory.tasks.fail_stale_assemblies_task", datetime.timedelta(minutes=15)
         )
+        scheduler.register(
+            "balise.observatory.tasks.prune_cell_keys_task", datetime.timedelta(hours=24)
+        )

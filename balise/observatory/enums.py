@@ -57,6 +57,7 @@ class AssemblyError(models.TextChoices):
 
 class ObservatoryAction:
     REFRESH = "observatory.refresh"
+    PRUNE_CELL_KEYS = "observatory.prune_cell_keys"
     RELEASE_CREATE = "observatory.release_create"
     ASSEMBLY_REQUEST = "observatory.assembly_request"
     ASSEMBLY_FAILED = "observatory.assembly_failed"

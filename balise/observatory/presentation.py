@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext_lazy
 
 from balise import codelists
+from balise.jurisdictions.profiles import get_profile
 from balise.observatory.statistics.release import NOTES
 from balise.observatory.statistics.tables import OMITTED, TOTAL, standard_tables
 
@@ -89,7 +90,11 @@ CODE_LABELS = _code_labels()
 
 
 def label(code: str) -> Any:
-    return CODE_LABELS.get(code, code)
+    """A category's name for readers: the code lists, then the larger areas of the
+    jurisdiction (regions gathered for statistics)."""
+    if code in CODE_LABELS:
+        return CODE_LABELS[code]
+    return get_profile().area_name(code) or code
 
 
 def titles() -> dict[str, Any]:
@@ -119,6 +124,16 @@ def adjustment_note(adjustment: dict[str, Any]) -> Any:
                 "n",
             ),
             n=len(codes),
+            names=_names(codes),
+        )
+    if (
+        kind == "grouped"
+        and adjustment.get("dimension") == "region"
+        and (adjustment.get("group") != "other_regions")
+    ):
+        return format_lazy(
+            _("Regions shown together as “{group}” ({names}): some have too few persons."),
+            group=label(adjustment.get("group", "")),
             names=_names(codes),
         )
     if kind == "grouped" and adjustment.get("dimension") == "region":

@@ -187,6 +187,14 @@ def build_report(release: Release, *, include_drafts_series: bool = False) -> Re
             width=release.audit_report.get("narrowest_interval"),
         ),
     ]  # fmt: skip
+    if release.audit_report.get("related_populations"):
+        method.append(
+            _(
+                "The audit takes the release as a whole: the persons referred or identified for "
+                "labour exploitation are among the persons referred or identified, so their "
+                "figures were checked and protected together."
+            )  # fmt: skip
+        )
     if release.parameters.get("adjustments"):
         method.append(
             _(

@@ -20,10 +20,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from balise.audit.enums import AuditAction
+from balise.audit.models import AuditEntry
 from balise.audit.services import audit_record
 from balise.core.crypto import blind_index
 from balise.core.state_machine import TransitionNotAllowed
 from balise.core.tasks import enqueue_with_change
+from balise.jurisdictions.profiles import get_profile
 
 from .contributors import ProjectionBuilder, active_contributors
 from .enums import (
@@ -65,13 +67,67 @@ def release_specs() -> list[TableSpec]:
 CELL_KEY_PURPOSE = "observatory_cell_key"
 
 
+def _cell_key_subject(person_key: str) -> str:
+    return blind_index(person_key, purpose=CELL_KEY_PURPOSE)
+
+
+def purged_cell_key_subjects() -> set[str]:
+    """The cell-key subjects of the persons purged by the retention rule (their purge is in
+    the audit log), except those still shared with a person not purged (linkage)."""
+    from django.apps import apps
+
+    from .contributors import person_key_for
+
+    purged = set(
+        AuditEntry.objects.filter(
+            action=AuditAction.PURGE, object_type="persons.person"
+        ).values_list("object_id", flat=True)
+    )
+    if not purged:
+        return set()
+    subjects = {_cell_key_subject(person_key_for(p)) for p in purged}
+    if apps.is_installed("balise.persons"):
+        person = apps.get_model("persons", "Person")
+        others = person.objects.exclude(pk__in=purged).values_list("pk", flat=True)
+        subjects -= {_cell_key_subject(person_key_for(p)) for p in others.iterator(10_000)}
+    return subjects
+
+
+def prune_cell_keys(*, actor: Any = None) -> int:
+    """Delete the cell keys of persons purged by the retention rule; return how many.
+
+    A kept key would tie the purged person's statistical rows to a stored pseudonymous
+    record. The refresh then gives such persons a key of its own at each run, never stored
+    (``person_cell_keys``). Audited (counts only)."""
+    subjects = sorted(purged_cell_key_subjects())
+    deleted = 0
+    with transaction.atomic():
+        for start in range(0, len(subjects), 500):
+            deleted += PersonCellKey.objects.filter(
+                subject__in=subjects[start : start + 500]
+            ).delete()[0]
+        if deleted:
+            audit_record(
+                actor=actor,
+                action=ObservatoryAction.PRUNE_CELL_KEYS,
+                object_type="observatory.personcellkey",
+                details={"deleted": deleted},
+            )
+    return deleted
+
+
 def person_cell_keys(person_keys: list[str]) -> dict[str, int]:
     """Each person's fixed cell key: the stored one, or a new one drawn and stored now.
 
     Stored under a keyed hash of the person key, never the key itself. Two refreshes running
-    at once may draw for the same new person: the first stored key wins for both."""
-    subjects = {key: blind_index(key, purpose=CELL_KEY_PURPOSE) for key in person_keys}
+    at once may draw for the same new person: the first stored key wins for both. A person
+    purged by the retention rule gets a key drawn for this refresh only, never stored."""
+    subjects = {key: _cell_key_subject(key) for key in person_keys}
+    purged = purged_cell_key_subjects()
     known = dict(PersonCellKey.objects.values_list("subject", "cell_key").iterator(10_000))
+    for subject in purged & set(known):
+        del known[subject]
+    known.update({s: new_cell_key() for s in purged & set(subjects.values())})
     missing = sorted(set(subjects.values()) - set(known))
     if missing:
         PersonCellKey.objects.bulk_create(
@@ -195,6 +251,7 @@ def create_release(
                 area=area,
                 specs=release_specs(),
                 progress=progress,
+                areas=get_profile().region_areas(),
             )
             tables = [_serialise_table(t) for t in built.tables]
             delays = [

@@ -20,6 +20,12 @@ def refresh_projection_task() -> dict[str, int]:
 
 
 @task()
+def prune_cell_keys_task() -> dict[str, int]:
+    """Periodic: the cell keys of persons purged by the retention rule are deleted."""
+    return {"deleted": services.prune_cell_keys(actor=None)}
+
+
+@task()
 def fail_stale_assemblies_task() -> dict[str, int]:
     """Periodic sweep: assemblies whose worker stopped are failed (statisticians see why and
     can ask again), instead of showing progress forever."""

@@ -2,6 +2,7 @@ import datetime as dt
 from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import translation
 
 from balise.jurisdictions.profiles import AVAILABLE, get_profile, load_profile
 
@@ -80,3 +81,34 @@ def test_local_dates_follow_the_jurisdiction_time_zone_across_daylight_saving():
     moment = dt.datetime(2026, 6, 1, 23, 30, tzinfo=ZoneInfo("UTC"))
     assert ma.local_date(moment) in {dt.date(2026, 6, 1), dt.date(2026, 6, 2)}
     assert ma.local_date(moment) == moment.astimezone(ZoneInfo("Africa/Casablanca")).date()
+
+
+@pytest.mark.parametrize(
+    ("code", "regions"),
+    [
+        ("fr", {"11", "24", "27", "28", "32", "44", "52", "53", "75", "76", "84", "93", "94",
+                "01", "02", "03", "04", "06"}),  # the 18 regions of 2016 (INSEE codes)
+        ("ma", {f"{n:02d}" for n in range(1, 13)}),  # the 12 regions of decree 2-15-40
+    ],
+)  # fmt: skip
+def test_statistical_areas_cover_every_region_once(code, regions):
+    profile = load_profile(code)
+    areas = profile.statistical_areas["areas"]
+    codes = [r for area in areas.values() for r in area["regions"]]
+    assert sorted(codes) == sorted(regions)  # each region in exactly one area
+    names = [n for area in areas.values() for n in area["regions"].values()]
+    assert len(set(names)) == len(regions)
+    assert profile.statistical_areas["source"]
+    grouped = profile.region_areas()
+    assert all(set(area["regions"]) <= set(grouped[c]) for c, area in areas.items())
+    first = next(iter(areas))
+    with translation.override("ar"):
+        assert profile.area_name(first) == areas[first]["name"]["ar"]
+    assert profile.area_name("no_such_area") is None
+
+
+def test_france_groups_overseas_and_names_regions_as_organisations_record_them():
+    areas = load_profile("fr").region_areas()
+    assert {"01", "Guadeloupe", "06", "Mayotte"} <= set(areas["zeat_9"])
+    assert "Corse" in areas["zeat_8"] and "93" in areas["zeat_8"]
+    assert load_profile("coe").region_areas() == {}

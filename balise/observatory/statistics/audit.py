@@ -10,6 +10,11 @@ warm-started model per population; ``scipy.optimize.linprog`` gives the same ans
 kept as an independent check). The release fails when an interval is narrower than
 ``config.min_protection_width`` or when one figure is shown differently in two tables.
 
+The release is audited jointly: populations related by construction (``tables.RELATIONS``: a
+sub-population's figure is at most its parent's, equal to it where the sub-population is the
+parent restricted to a category shown; a published partition adds up) are one model, so a
+suppressed figure of a sub-population recomputable from its parent population fails the audit.
+
 Rows a table omits (``OMITTED``, sparse data) are checked too: nothing is shown of them, so
 an attacker only knows what the rest implies, and each of their figures must stay as uncertain
 as a suppressed one unless it is provably zero or at least the threshold. A release that shows
@@ -32,7 +37,15 @@ from scipy.optimize import linprog
 from scipy.sparse import coo_matrix, csr_matrix, vstack
 
 from .config import DisclosureConfig
-from .structure import Structure, VarKey, add_composites, add_table
+from .structure import (
+    Structure,
+    VarKey,
+    add_composites,
+    add_relations,
+    add_table,
+    category_members,
+)
+from .tables import RELATIONS, Partition, Subset
 
 if TYPE_CHECKING:
     from .release import ReleasedTable
@@ -109,6 +122,8 @@ class AuditReport:
     failures: list[CellInterval] = field(default_factory=list)
     inconsistencies: list[str] = field(default_factory=list)
     narrowest: float | None = None
+    #: Populations audited together because of the relations between them.
+    related: list[list[str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return {
@@ -118,6 +133,7 @@ class AuditReport:
             "narrowest_interval": self.narrowest,
             "failures": [f.describe() for f in self.failures],
             "inconsistencies": self.inconsistencies,
+            "related_populations": self.related,
         }
 
 
@@ -131,14 +147,20 @@ def interval_audit(
     only: set[int] | None = None,
 ) -> list[CellInterval]:
     """Feasible interval of every primary-suppressed or omitted variable (of ``populations``,
-    or ``only`` those variables)."""
-    by_population: dict[str, list[int]] = {}
+    or ``only`` those variables). Populations tied by relations (``structure.add_relations``)
+    are solved as one model: an attacker combines their figures."""
+    component = structure.components()
+    by_component: dict[str, list[int]] = {}
     for var, key in enumerate(structure.keys):
-        by_population.setdefault(key[0], []).append(var)
-    wanted = set(populations) if populations is not None else set(by_population)
+        by_component.setdefault(component[key[0]], []).append(var)
+    wanted = (
+        {component[p] for p in populations if p in component}
+        if populations is not None
+        else set(by_component)
+    )
     results: list[CellInterval] = []
-    for population, variables in by_population.items():
-        if population not in wanted:
+    for name, variables in by_component.items():
+        if name not in wanted:
             continue
         targets = [v for v in variables if status[v] in PROTECTED and (only is None or v in only)]
         if not targets:
@@ -183,6 +205,13 @@ def _population_intervals(
             eq_cols += members
             eq_vals += ([1.0] if total is not None else []) + [-1.0] * len(parts)
             n_eq += 1
+        elif line.kind == "sub":
+            if total is None:
+                continue  # a figure published as 0 is below anything
+            ub_rows += [n_ub] * (1 + len(parts))  # total <= sum of parts
+            ub_cols += [total, *parts]
+            ub_vals += [1.0] + [-1.0] * len(parts)
+            n_ub += 1
         elif total is not None:
             for part in parts:  # part <= total
                 ub_rows += [n_ub, n_ub]
@@ -314,9 +343,14 @@ def grouping_inconsistencies(tables: Sequence[ReleasedTable]) -> list[str]:
 
 
 def audit_release(
-    tables: Sequence[ReleasedTable], config: DisclosureConfig, solver: Solver = "highs"
+    tables: Sequence[ReleasedTable],
+    config: DisclosureConfig,
+    solver: Solver = "highs",
+    relations: Sequence[Subset | Partition] = RELATIONS,
 ) -> AuditReport:
-    """Audit a release from its published tables alone (values, symbols and structure)."""
+    """Audit a release from its published tables alone (values, symbols and structure), the
+    whole release jointly: figures of related populations (``relations``) constrain each
+    other."""
     structure = Structure()
     status: dict[int, str] = {}
     value: dict[int, int | None] = {}
@@ -335,11 +369,17 @@ def audit_release(
             status[var], value[var] = cell.status, cell.value
     for table in tables:
         add_composites(structure, table.dimensions)
+    add_relations(
+        structure, category_members([(t.population, t.dimensions) for t in tables]), relations
+    )
     inconsistencies += grouping_inconsistencies(tables)
     ordered_status = [status[v] for v in range(len(structure.keys))]
     ordered_value = [value[v] for v in range(len(structure.keys))]
     intervals = interval_audit(structure, ordered_status, ordered_value, config, solver=solver)
     failures = [i for i in intervals if i.disclosive(config)]
+    components: dict[str, list[str]] = {}
+    for population, component in sorted(structure.components().items()):
+        components.setdefault(component, []).append(population)
     return AuditReport(
         passed=not failures and not inconsistencies,
         min_protection_width=config.min_protection_width,
@@ -347,4 +387,5 @@ def audit_release(
         failures=failures,
         inconsistencies=inconsistencies,
         narrowest=min((i.width for i in intervals if not i.exempt(config)), default=None),
+        related=[members for members in components.values() if len(members) > 1],
     )

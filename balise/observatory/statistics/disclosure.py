@@ -11,7 +11,12 @@ tables gets one treatment:
 4. protection against differencing: secondary suppression (shown ``c``) wherever a line
    (a total and its parts) would otherwise reveal a suppressed cell, then the release audit
    (``audit.interval_audit``) is run and further cells are suppressed until every suppressed
-   cell keeps a feasible interval at least ``min_protection_width`` wide.
+   cell keeps a feasible interval at least ``min_protection_width`` wide. The complements of
+   the lines are chosen by a small integer program (HiGHS) minimising the persons hidden,
+   then completed by the audit loop; the greedy method (the smallest figure of each line in
+   turn) is used instead when the program is too large or not solved in time
+   (``config.optimal_*``) or leaves a figure that cannot be protected. Related populations
+   (``tables.RELATIONS``) are then protected together (``protect_jointly``).
 
 Figures of omitted rows (``tables.OMITTED``) are never shown; the audit protects them like
 suppressed ones. When no further figure can be suppressed, ``DisclosureError.keys`` names the
@@ -33,9 +38,16 @@ from .audit import (
     round_to_base,
 )
 from .config import DisclosureConfig
-from .structure import Structure, VarKey, add_composites, add_table
+from .structure import (
+    Structure,
+    VarKey,
+    add_composites,
+    add_relations,
+    add_table,
+    category_members,
+)
 from .tables import OMITTED as OMITTED_CATEGORY
-from .tables import CountTable
+from .tables import CountTable, Partition, Subset
 
 
 class DisclosureError(RuntimeError):
@@ -61,7 +73,12 @@ def cell_key_noise(count: int, cell_key: int, max_noise: int) -> int:
 class ProtectedModel:
     """Every variable of a release with its true count, cell key, status and published value."""
 
-    def __init__(self, tables: Sequence[CountTable], config: DisclosureConfig) -> None:
+    def __init__(
+        self,
+        tables: Sequence[CountTable],
+        config: DisclosureConfig,
+        relations: Sequence[Subset | Partition] = (),
+    ) -> None:
         self.config = config
         self.tables = list(tables)
         self.structure = Structure()
@@ -84,6 +101,9 @@ class ProtectedModel:
                 truth[var], keys[var] = count, cell_key
         for table in self.tables:
             add_composites(self.structure, table.dimensions)
+        if relations:
+            members = category_members([(t.spec.population, t.dimensions) for t in self.tables])
+            add_relations(self.structure, members, relations)
         size = len(self.structure.keys)
         self.truth = [truth[v] for v in range(size)]
         self.cell_key = [keys[v] for v in range(size)]
@@ -224,6 +244,123 @@ class ProtectedModel:
             f"not protected after {config.max_audit_rounds} rounds", [i.key for i in failing]
         )
 
+    # Cost-minimising complementary suppression ---------------------------------------------
+
+    def suppressed_persons(self) -> int:
+        """The persons behind the figures suppressed as complements (the cost of protection)."""
+        return sum(t for t, s in zip(self.truth, self.status, strict=True) if s == SECONDARY)
+
+    def _state(self) -> tuple[list[str], list[int | None], dict[VarKey, None]]:
+        return list(self.status), list(self.value), dict(self.exposed)
+
+    def _restore(self, state: tuple[list[str], list[int | None], dict[VarKey, None]]) -> None:
+        self.status, self.value, self.exposed = list(state[0]), list(state[1]), dict(state[2])
+
+    def apply_optimal_suppression(self) -> bool:
+        """Choose the complementary suppressions of the additive lines with an integer program:
+        no line may keep exactly one hidden figure (as ``apply_line_suppression``), at the least
+        cost in persons hidden. Returns False, changing nothing, when the model is larger than
+        ``config.optimal_max_cells`` or not solved to optimality within
+        ``config.optimal_time_limit`` seconds (HiGHS): the greedy method is then used."""
+        import highspy
+        import numpy as np
+
+        config = self.config
+        status, truth = self.status, self.truth
+        lines = [line for line in self.structure.lines if line.kind == "eq"]
+
+        def hidden(m: int) -> bool:
+            return status[m] != PUBLISHED
+
+        def candidate(m: int) -> bool:
+            return status[m] == PUBLISHED and truth[m] > 0
+
+        # Lines that can hold a hidden figure: those with a hidden member or a candidate.
+        columns: dict[int, int] = {}
+        rows: list[tuple[list[int], float]] = []  # (candidate columns with +1/-1, bound)
+        coefficients: list[list[float]] = []
+        for line in lines:
+            members = (line.total, *line.parts)
+            fixed = [m for m in members if hidden(m)]
+            free = [m for m in members if candidate(m)]
+            if not free:
+                continue
+            for m in members:
+                others_fixed = sum(1 for o in fixed if o != m)
+                if others_fixed:
+                    continue  # m has a hidden companion on this line whatever is chosen
+                others = [o for o in free if o != m]
+                if hidden(m) and status[m] != OMITTED:
+                    # sum(x_others) >= 1
+                    cols = [columns.setdefault(o, len(columns)) for o in others]
+                    rows.append((cols, -1.0))
+                    coefficients.append([-1.0] * len(cols))
+                elif candidate(m):
+                    # x_m - sum(x_others) <= 0
+                    cols = [columns.setdefault(m, len(columns))]
+                    cols += [columns.setdefault(o, len(columns)) for o in others]
+                    rows.append((cols, 0.0))
+                    coefficients.append([1.0] + [-1.0] * len(others))
+                if len(columns) > config.optimal_max_cells:
+                    return False
+        if not rows:
+            return True
+        if any(not cols for cols, _bound in rows):
+            return False  # a hidden figure with no possible companion: greedy reports it
+        inf = highspy.kHighsInf
+        highs = highspy.Highs()
+        highs.setOptionValue("output_flag", False)
+        highs.setOptionValue("time_limit", float(config.optimal_time_limit))
+        highs.setOptionValue("mip_rel_gap", 0.0)
+        variables = sorted(columns, key=columns.__getitem__)
+        keys = self.structure.keys
+        # Cost: the persons hidden; a figure of a more detailed cell is slightly cheaper, so
+        # that between equal costs the margins stay published. A population's total is the
+        # most read figure: it is hidden only when nothing else protects (its cost exceeds
+        # that of every other figure together).
+        costs = np.array([truth[v] + 1.0 / (2 + len(keys[v][1])) for v in variables], dtype=float)
+        totals = np.array([not keys[v][1] for v in variables])
+        costs[totals] += costs[~totals].sum() + 1.0
+        size = len(variables)
+        highs.addVars(size, np.zeros(size), np.ones(size))
+        highs.changeColsCost(size, np.arange(size, dtype=np.int32), costs)
+        highs.changeColsIntegrality(
+            size,
+            np.arange(size, dtype=np.int32),
+            np.array([highspy.HighsVarType.kInteger] * size),
+        )
+        for (cols, bound), values in zip(rows, coefficients, strict=True):
+            highs.addRow(-inf, bound, len(cols), np.array(cols, dtype=np.int32), np.array(values))
+        highs.run()
+        if highs.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return False
+        solution = highs.getSolution().col_value
+        for var, x in zip(variables, solution, strict=True):
+            if x > 0.5:
+                self.suppress(var)
+        return True
+
+    def protect_margins(self) -> None:
+        """Rule 4: complementary suppression chosen by the integer program, completed by the
+        audit loop; the greedy method instead when the program is too large, not solved in
+        time or leaves a figure that cannot be protected. For cell-key perturbation, the
+        audit loop alone."""
+        if self.config.method != "secondary_suppression":
+            self.apply_audit_suppression()
+            return
+        if self.config.optimal_suppression:
+            start = self._state()
+            try:
+                if self.apply_optimal_suppression():
+                    self.apply_line_suppression()
+                    self.apply_audit_suppression()
+                    return
+            except DisclosureError:
+                pass
+            self._restore(start)
+        self.apply_line_suppression()
+        self.apply_audit_suppression()
+
 
 def _ordered_cells(table: CountTable) -> list[tuple[int, int]]:
     from .structure import table_cells
@@ -242,7 +379,26 @@ def protect(
     model = ProtectedModel(tables, config)
     model.apply_primary()
     if protect_margins:
-        if config.method == "secondary_suppression":
-            model.apply_line_suppression()
-        model.apply_audit_suppression()
+        model.protect_margins()
     return model
+
+
+def protect_jointly(
+    models: Sequence[ProtectedModel],
+    config: DisclosureConfig,
+    relations: Sequence[Subset | Partition],
+) -> ProtectedModel:
+    """Protect related populations together: each one protected on its own (``models``),
+    then their figures put into one model with the relations between them, and more figures
+    suppressed until no suppressed figure of any of them can be recomputed from the others
+    (an attacker combines a sub-population's tables with its parent's)."""
+    joint = ProtectedModel([t for m in models for t in m.tables], config, relations)
+    joint.apply_primary()
+    for model in models:
+        for var, key in enumerate(model.structure.keys):
+            if model.status[var] == SECONDARY:
+                joint.suppress(joint.structure.index[key])
+    if config.method == "secondary_suppression":
+        joint.apply_line_suppression()
+    joint.apply_audit_suppression()
+    return joint

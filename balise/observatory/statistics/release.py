@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -15,19 +15,23 @@ from django.utils.translation import gettext_lazy as _
 
 from .audit import OMITTED, PRIMARY, PUBLISHED, SECONDARY, AuditReport, audit_release
 from .config import DisclosureConfig
-from .disclosure import DisclosureError, ProtectedModel
-from .sparse import Adjustment, CategoryCounts, protect_population
+from .disclosure import DisclosureError, ProtectedModel, protect_jointly
+from .sparse import WITHHELD, Adjustment, CategoryCounts, protect_population
 from .structure import table_cells
 from .tables import (
     GEOGRAPHY,
+    RELATIONS,
     TOTAL,
     CountTable,
     Dimension,
+    Partition,
     ReleaseContext,
+    Subset,
     TableSpec,
     Unit,
     code_projection,
     dimensions,
+    related_populations,
     release_context,
     standard_tables,
 )
@@ -148,6 +152,7 @@ class Release:
     audit: AuditReport
     created: str = field(default_factory=lambda: dt.datetime.now(dt.UTC).isoformat())
     adjustments: list[Adjustment] = field(default_factory=list)
+    areas: dict[str, tuple[str, ...]] = field(default_factory=dict)
 
     def table(self, name: str) -> ReleasedTable:
         for table in self.tables:
@@ -165,6 +170,7 @@ class Release:
             "folded_exploitation_forms": list(self.context.rare_forms),
             "citizenships_shown": list(self.context.top_countries),
             "adjustments": [a.as_dict() for a in self.adjustments],
+            "areas": {code: list(regions) for code, regions in self.areas.items()},
             "audit": self.audit.as_dict(),
         }
 
@@ -319,10 +325,18 @@ def build_release(
     timings: dict[str, float] | None = None,
     adapt: bool = True,
     progress: Progress | None = None,
+    areas: Mapping[str, Sequence[str]] | None = None,
+    relations: Sequence[Subset | Partition] = RELATIONS,
 ) -> Release:
     """Every standard table of the period with disclosure control, audited.
 
-    Tables are protected population by population (they share no figure across populations).
+    Tables are protected population by population (they share no figure across
+    populations), then populations related by construction (``relations``,
+    ``tables.RELATIONS``: the persons referred for labour exploitation are persons referred)
+    are protected together (``protect_jointly``); a sub-population that cannot be protected
+    beside its parent is withheld. ``areas`` maps larger areas to their regions (jurisdiction
+    profile): sparse regions are gathered into their area before "other regions".
+
     With ``adapt`` (the default), a population whose figures cannot be protected as they are
     has its sparse categories gathered, rows omitted or tables published nationally only or
     withheld (``sparse``), each change recorded in ``Release.adjustments``; without it,
@@ -354,15 +368,34 @@ def build_release(
         code_projection(con, specs, base, name="coded_release")
         by_name: dict[str, ReleasedTable] = {}
         adjustments: list[Adjustment] = []
+        models: dict[str, ProtectedModel] = {}
         lap("counting")
         for number, (population, group) in enumerate(populations.items()):
             report_progress(0.05 + 0.8 * number / len(populations), f"protecting:{population}")
             protected = protect_population(
-                con, group, base, config, counter=counter, adapt=adapt, coded="coded_release"
+                con,
+                group,
+                base,
+                config,
+                counter=counter,
+                adapt=adapt,
+                coded="coded_release",
+                areas=areas,
             )
             adjustments += protected.adjustments
             if protected.model is not None:
-                by_name.update((t.name, t) for t in released_tables(protected.model))
+                models[population] = protected.model
+        for component in related_populations(models, relations):
+            model = models[component[0]]
+            if len(component) > 1:
+                try:
+                    model = protect_jointly([models[p] for p in component], config, relations)
+                except DisclosureError:
+                    # The sub-populations cannot be shown beside their parent: withhold them.
+                    withheld = {t.spec.name for p in component[1:] for t in models[p].tables}
+                    adjustments = [a for a in adjustments if a.table not in withheld]
+                    adjustments += [Adjustment(n, WITHHELD) for n in sorted(withheld)]
+            by_name.update((t.name, t) for t in released_tables(model))
         tables = [by_name[s.name] for s in specs if s.name in by_name]
         lap("disclosure_control")
         report_progress(0.86, "delays")
@@ -371,10 +404,20 @@ def build_release(
     finally:
         con.close()
     report_progress(0.9, "audit")
-    report = audit_release(tables, config)
+    report = audit_release(tables, config, relations=relations)
     lap("release_audit")
     if not report.passed:
         raise DisclosureError(f"release audit failed: {report.as_dict()}")
     report_progress(1.0, "done")
     period = f"{year}" + (f"-Q{quarter}" if quarter else "")
-    return Release(period, area, config, context, tables, delays, report, adjustments=adjustments)
+    return Release(
+        period,
+        area,
+        config,
+        context,
+        tables,
+        delays,
+        report,
+        adjustments=adjustments,
+        areas={code: tuple(regions) for code, regions in (areas or {}).items()},
+    )

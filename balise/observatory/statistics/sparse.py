@@ -8,9 +8,11 @@ for the population at fault (the tables of one population share their figures an
 protected together; populations share none):
 
 1. gather the sparse categories of the breakdowns involved: regions with fewer persons than
-   the threshold into "other regions", the CTDC age bands into wider bands, the rare
-   categories of other breakdowns into "other";
-2. omit the regions whose rows still cannot be protected: the rows are not shown, their
+   ``config.group_limit`` (the threshold by default) into their larger area (jurisdiction
+   profile), then the rows still sparse into "other regions", the CTDC age bands into wider
+   bands, the rare categories of other breakdowns into "other";
+2. omit the regions (under ``config.omit_limit``, twice the threshold by default) whose rows
+   still cannot be protected: the rows are not shown, their
    persons stay in the national figures, and the audit proves that their figures cannot be
    recomputed from the rest;
 3. publish nationally only the tables whose national figures, or omitted rows, cannot be
@@ -28,7 +30,7 @@ from __future__ import annotations
 
 import copy
 import dataclasses
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -56,6 +58,9 @@ GROUPED = "grouped"
 OMITTED_ROWS = "omitted"
 NATIONAL_ONLY = "national_only"
 WITHHELD = "withheld"
+
+#: Gathering levels of the regions: 1 = larger areas, 2 = then "other regions".
+GEOGRAPHY_LEVELS = (1, 2)
 
 
 @dataclass(frozen=True)
@@ -102,6 +107,8 @@ class Plan:
     omitted regions, tables published nationally only, tables withheld."""
 
     population: str
+    #: Larger areas (jurisdiction profile): area code -> its regions.
+    areas: Mapping[str, Sequence[str]] = field(default_factory=dict)
     levels: dict[str, int] = field(default_factory=dict)
     omitted: set[str] = field(default_factory=set)
     national_only: set[str] = field(default_factory=set)
@@ -117,12 +124,30 @@ class Plan:
         config: DisclosureConfig,
     ) -> dict[str, tuple[str, ...]]:
         if dim.family == GEOGRAPHY:
+            # Level 1: the regions of an area holding a sparse region are shown as the area;
+            # level 2: then the rows still sparse are gathered into "other regions".
             out: dict[str, tuple[str, ...]] = {}
             kept = [c for c in dim.categories if c not in self.omitted]
-            if level:
-                sparse = tuple(c for c in kept if 0 < counts.get(c, 0) < config.threshold)
+            limit = config.group_limit
+
+            def persons(members: Sequence[str]) -> int:
+                return sum(counts.get(m, 0) for m in members)
+
+            rows: dict[str, tuple[str, ...]] = {c: (c,) for c in kept}
+            if level >= 1:
+                for area, regions in self.areas.items():
+                    members = tuple(c for c in kept if c in regions and c in rows)
+                    if len(members) >= 2 and any(0 < persons((c,)) < limit for c in members):
+                        out[area] = members
+                        for member in members:
+                            del rows[member]
+                        rows[area] = members
+            if level >= 2:
+                sparse = [r for r, members in rows.items() if 0 < persons(members) < limit]
                 if len(sparse) >= 2:
-                    out[OTHER_REGIONS] = sparse
+                    out[OTHER_REGIONS] = tuple(m for r in sparse for m in rows[r])
+                    for r in sparse:
+                        out.pop(r, None)
             if self.omitted:
                 out[OMITTED] = tuple(c for c in dim.categories if c in self.omitted)
             return out
@@ -133,7 +158,7 @@ class Plan:
             return {
                 g: tuple(m for m in members if m in dim.categories) for g, members in folds.items()
             }
-        limit = config.threshold * level
+        limit = config.group_limit * level
         sparse = tuple(
             c
             for c in dim.categories
@@ -187,17 +212,22 @@ class Plan:
         def gather(level: int) -> bool:
             changed = False
             for family in sorted(families):
-                if self.levels.get(family, 0) != level - 1:
-                    continue
-                trial = {**self.levels, family: level}
-                after = self.dimensions(base, counter, config, trial)
-                if any(
-                    after[n].categories != current[n].categories
-                    for n, d in base.items()
-                    if d.family == family
-                ):
-                    self.levels[family] = level
-                    changed = True
+                now = self.levels.get(family, 0)
+                if family == GEOGRAPHY:  # areas first, then "other regions"
+                    candidates = [n for n in GEOGRAPHY_LEVELS if n > now]
+                else:
+                    candidates = [level] if now == level - 1 else []
+                for candidate in candidates:
+                    trial = {**self.levels, family: candidate}
+                    after = self.dimensions(base, counter, config, trial)
+                    if any(
+                        after[n].categories != current[n].categories
+                        for n, d in base.items()
+                        if d.family == family
+                    ):
+                        self.levels[family] = candidate
+                        changed = True
+                        break
             return changed
 
         if gather(1):
@@ -259,15 +289,16 @@ class Plan:
         config: DisclosureConfig,
     ) -> set[str]:
         """The regions (or groups of regions) with too few persons to be shown in detail:
-        fewer than twice the threshold. A larger region is kept; the tables whose cells
-        cannot be protected in it lose their regional detail instead."""
+        fewer than ``config.omit_limit`` (by default twice the threshold). A larger region is
+        kept; the tables whose cells cannot be protected in it lose their regional detail
+        instead."""
         if GEOGRAPHY not in current:
             return set()
         counts = counter(self.population, base[GEOGRAPHY])
         return {
             r
             for r in regions
-            if sum(counts.get(m, 0) for m in current[GEOGRAPHY].members(r)) < 2 * config.threshold
+            if sum(counts.get(m, 0) for m in current[GEOGRAPHY].members(r)) < config.omit_limit
         }
 
     def _omit(
@@ -347,6 +378,7 @@ def protect_population(
     adapt: bool = True,
     on_attempt: Callable[[int], None] | None = None,
     coded: str | None = None,
+    areas: Mapping[str, Sequence[str]] | None = None,
 ) -> Protected:
     """Protect the tables of one population, adapting them step by step when needed.
 
@@ -355,7 +387,7 @@ def protect_population(
     populations = {s.population for s in specs}
     if len(populations) != 1:
         raise ValueError(f"one population at a time, not {sorted(populations)}")
-    plan = Plan(populations.pop())
+    plan = Plan(populations.pop(), areas=dict(areas or {}))
     counter = counter or CategoryCounts(con)
     best: Protected | None = None
     for attempt in range(MAX_ATTEMPTS):

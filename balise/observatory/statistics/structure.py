@@ -11,7 +11,13 @@ Relations an attacker can use are *lines*:
 * ``multi``: along a multi-valued breakdown (a person under several forms): every part is at
   most the total, and the parts add up to at least the total (each person has a category,
   ``unknown`` when none is known);
-* composite categories (``other_or_unknown`` = ``trans_or_non_conforming`` + ``unknown``).
+* composite categories (``other_or_unknown`` = ``trans_or_non_conforming`` + ``unknown``);
+* ``sub``: relations *between* populations (``tables.RELATIONS``): a figure of a
+  sub-population is at most the sum of the figures of its parent population that cover the
+  same categories (``total <= sum of parts``), equal to the parent's figure where the
+  sub-population is the parent restricted to the categories shown, and a published partition
+  of a population adds up (``eq``). Populations tied by such lines form one *component*,
+  audited and protected as one.
 
 Rows gathered into ``OMITTED`` are not shown, but stay in the structure: the totals still
 count their persons, so an attacker's relations stay true. Each omitted row had at least one
@@ -25,7 +31,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from .tables import OMITTED, TOTAL, Dimension
+from .tables import OMITTED, TOTAL, Dimension, Partition, Subset
 
 VarKey = tuple[str, tuple[tuple[str, str], ...]]
 
@@ -39,7 +45,7 @@ def var_key(population: str, dims: Sequence[Dimension], coords: Sequence[str]) -
 
 @dataclass(frozen=True)
 class Line:
-    kind: Literal["eq", "multi"]
+    kind: Literal["eq", "multi", "sub"]
     total: int
     parts: tuple[int, ...]
 
@@ -51,6 +57,8 @@ class Structure:
     lines: list[Line] = field(default_factory=list)
     var_lines: list[list[int]] = field(default_factory=list)
     lower: dict[int, int] = field(default_factory=dict)
+    #: Pairs of populations tied by a relation line (``add_relations``).
+    links: set[tuple[str, str]] = field(default_factory=set)
     _seen: set[Line] = field(default_factory=set)
 
     def var(self, key: VarKey) -> int:
@@ -72,6 +80,24 @@ class Structure:
 
     def population(self, var: int) -> str:
         return self.keys[var][0]
+
+    def components(self) -> dict[str, str]:
+        """Each population's component (populations tied by relation lines), named by its
+        smallest member."""
+        parent: dict[str, str] = {key[0]: key[0] for key in self.keys}
+
+        def find(p: str) -> str:
+            while parent[p] != p:
+                parent[p] = parent[parent[p]]
+                p = parent[p]
+            return p
+
+        for a, b in self.links:
+            if a in parent and b in parent:
+                ra, rb = find(a), find(b)
+                if ra != rb:
+                    parent[max(ra, rb)] = min(ra, rb)
+        return {p: find(p) for p in parent}
 
 
 def table_cells(dims: Sequence[Dimension]) -> list[tuple[str, ...]]:
@@ -124,3 +150,100 @@ def add_composites(structure: Structure, dims: Sequence[Dimension]) -> None:
                     child_vars.append(found)
                 else:
                     structure.add_line(Line("eq", structure.index[key], tuple(child_vars)))
+
+
+#: Members of each published category: population -> family -> category -> code-list values.
+Members = dict[str, dict[str, dict[str, frozenset[str]]]]
+
+
+def category_members(tables: Sequence[tuple[str, Sequence[Dimension]]]) -> Members:
+    """What each category of each population gathers, from the ``(population, dimensions)``
+    of the published tables (a category shown on its own gathers itself)."""
+    out: Members = {}
+    for population, dims in tables:
+        families = out.setdefault(population, {})
+        for dim in dims:
+            found = families.setdefault(dim.family, {})
+            for category in dim.categories:
+                found[category] = frozenset(dim.members(category))
+    return out
+
+
+def _cover(
+    members: Members, population: str, family: str, wanted: frozenset[str]
+) -> list[str] | None:
+    """The categories of ``population`` whose members meet ``wanted``, if they cover it."""
+    found = members.get(population, {}).get(family, {})
+    cover = sorted(c for c, m in found.items() if m & wanted)
+    covered = frozenset().union(*(found[c] for c in cover)) if cover else frozenset()
+    return cover if cover and wanted <= covered else None
+
+
+def add_relations(
+    structure: Structure, members: Members, relations: Sequence[Subset | Partition]
+) -> None:
+    """Lines for the relations between populations (``tables.Subset``, ``tables.Partition``)
+    whose figures are published in the structure."""
+    by_population: dict[str, list[int]] = {}
+    for var, key in enumerate(structure.keys):
+        by_population.setdefault(key[0], []).append(var)
+    for relation in relations:
+        if isinstance(relation, Subset):
+            _add_subset(structure, members, relation, by_population.get(relation.child, []))
+        elif isinstance(relation, Partition):
+            _add_partition(structure, members, relation, by_population.get(relation.parent, []))
+        else:
+            raise TypeError(f"unknown relation {relation!r}")
+
+
+def _add_subset(
+    structure: Structure, members: Members, relation: Subset, variables: list[int]
+) -> None:
+    child, parent = relation.child, relation.parent
+    for var in variables:
+        pairs = structure.keys[var][1]
+        covers: list[list[tuple[str, str]]] = []
+        exact = True
+        restricted = False
+        for family, category in pairs:
+            wanted = members.get(child, {}).get(family, {}).get(category, frozenset({category}))
+            cover = _cover(members, parent, family, wanted)
+            if cover is None:
+                break
+            covers.append([(family, c) for c in cover])
+            exact = exact and cover == [category] and (members[parent][family][category] == wanted)
+            if family == relation.family and wanted <= frozenset(relation.within):
+                restricted = True
+        else:
+            parts = []
+            for combination in itertools.product(*covers):
+                found = structure.index.get((parent, tuple(sorted(combination))))
+                if found is None:
+                    break
+                parts.append(found)
+            else:
+                kind = "eq" if exact and restricted and len(parts) == 1 else "sub"
+                structure.add_line(Line(kind, var, tuple(parts)))
+                structure.links.add((child, parent))
+
+
+def _add_partition(
+    structure: Structure, members: Members, relation: Partition, variables: list[int]
+) -> None:
+    parent = relation.parent
+    for var in variables:
+        pairs = structure.keys[var][1]
+        parts = []
+        for child in relation.children:
+            same = all(
+                members.get(child, {}).get(f, {}).get(c)
+                == members.get(parent, {}).get(f, {}).get(c)
+                for f, c in pairs
+            )
+            found = structure.index.get((child, pairs)) if same else None
+            if found is None:
+                break
+            parts.append(found)
+        else:
+            structure.add_line(Line("eq", var, tuple(parts)))
+            structure.links.update((child, parent) for child in relation.children)

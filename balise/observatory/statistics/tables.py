@@ -64,6 +64,73 @@ POPULATIONS: dict[str, tuple[str, Unit]] = {
 }
 
 
+@dataclass(frozen=True)
+class Subset:
+    """Every unit of population ``child`` is a unit of ``parent`` (by construction of the
+    filters in ``POPULATIONS``): each figure of the child is at most the figures of the parent
+    covering the same categories. Where ``family`` is given, the child is the parent restricted
+    to the categories ``within`` of that family: a child figure in such a category *equals*
+    the parent's figure in the same category."""
+
+    child: str
+    parent: str
+    family: str = ""
+    within: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Partition:
+    """Every unit of ``parent`` is in exactly one of the ``children``: published figures of the
+    same categories add up."""
+
+    parent: str
+    children: tuple[str, ...]
+
+
+#: Relations between populations that hold by construction of their filters (see
+#: ``POPULATIONS``): the audit and disclosure control treat related populations as one.
+#: ``X:labour`` is ``X AND sector <> 'not_applicable'``; the breakdown by sector shows every
+#: ``LabourSector`` as itself and everything else (``not_applicable`` included) as
+#: ``unknown``. No other relation holds: a person identified in a year may have been referred
+#: in an earlier one (identified is not within referred), the region of a decision is the
+#: authority's, not the referrer's, and decisions are counted per stage.
+RELATIONS: tuple[Subset | Partition, ...] = (
+    Subset("referred:labour", "referred", "sector", tuple(LabourSector.values)),
+    Subset("identified:labour", "identified", "sector", tuple(LabourSector.values)),
+)
+
+
+def related_populations(
+    populations: Iterable[str], relations: Sequence[Subset | Partition] = RELATIONS
+) -> list[list[str]]:
+    """``populations`` grouped into components of related ones, parents first, in the order
+    of their first member."""
+    wanted = list(dict.fromkeys(populations))
+    root = {p: p for p in wanted}
+
+    def find(p: str) -> str:
+        while root[p] != p:
+            p = root[p]
+        return p
+
+    children: set[str] = set()
+    for relation in relations:
+        if isinstance(relation, Subset):
+            pairs = [(relation.child, relation.parent)]
+        else:
+            pairs = [(c, relation.parent) for c in relation.children]
+        for child, parent in pairs:
+            if child in root and parent in root:
+                children.add(child)
+                a, b = find(child), find(parent)
+                if a != b:
+                    root[a] = b
+    groups: dict[str, list[str]] = {}
+    for p in wanted:
+        groups.setdefault(find(p), []).append(p)
+    return [sorted(g, key=lambda p: (p in children, wanted.index(p))) for g in groups.values()]
+
+
 def _sql_list(values: Iterable[str]) -> str:
     return "[" + ", ".join("'" + v.replace("'", "''") + "'" for v in values) + "]"
 

@@ -172,3 +172,53 @@ def test_persons_merged_by_linkage_share_one_cell_key():
         contributors.set_person_resolver(None)
     assert refresh.rows == 1
     assert PersonCellKey.objects.count() == 3  # the human's own key, drawn once
+
+
+def test_cell_keys_of_persons_purged_by_retention_are_pruned():
+    from balise.core import scheduler
+    from balise.observatory.models import PersonCellKey
+    from balise.observatory.tasks import prune_cell_keys_task
+    from balise.orientation import retention
+
+    referrer = factories.referrer_at_association()
+    made = [
+        referrals.submitted(referrer, referrals.adult_referral_data(given_names=f"P{i}"))
+        for i in range(3)
+    ]
+    services.refresh_projection()
+    assert PersonCellKey.objects.count() == 3
+    assert prune_cell_keys_task.enqueue().return_value == {"deleted": 0}
+    kept = dict(PersonCellKey.objects.values_list("subject", "cell_key"))
+
+    retention.anonymise_person(made[0].person)  # the retention rule's purge of a person
+    assert prune_cell_keys_task.enqueue().return_value == {"deleted": 1}
+    after = dict(PersonCellKey.objects.values_list("subject", "cell_key"))
+    assert len(after) == 2 and all(kept[s] == k for s, k in after.items())
+    entry = AuditEntry.objects.get(action="observatory.prune_cell_keys")
+    assert entry.details == {"deleted": 1}
+
+    # Still counted, but the next refreshes store no key for the purged person.
+    refresh = services.refresh_projection()
+    assert refresh.rows == 3
+    assert dict(PersonCellKey.objects.values_list("subject", "cell_key")) == after
+    assert prune_cell_keys_task.enqueue().return_value == {"deleted": 0}
+    assert any(
+        p.task_path == "balise.observatory.tasks.prune_cell_keys_task" for p in scheduler.PERIODIC
+    )
+
+
+def test_a_purged_record_linked_to_a_living_one_keeps_the_humans_key():
+    from balise.observatory.models import PersonCellKey
+    from balise.orientation import retention
+
+    first = referrals.submitted(factories.referrer_at_association())
+    referrals.submitted(factories.referrer_at_police_unit())
+    contributors.set_person_resolver(lambda person_id: "same human")
+    try:
+        services.refresh_projection()
+        assert PersonCellKey.objects.count() == 1
+        retention.anonymise_person(first.person)
+        assert services.prune_cell_keys() == 0  # the other record is the same human
+    finally:
+        contributors.set_person_resolver(None)
+    assert PersonCellKey.objects.count() == 1

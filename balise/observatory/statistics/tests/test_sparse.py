@@ -228,3 +228,51 @@ def test_build_release_reports_its_progress():
                      "audit", "done"]  # fmt: skip
     fractions = [f for f, _s in steps]
     assert fractions == sorted(fractions) and fractions[0] == 0 and fractions[-1] == 1
+
+
+OVERSEAS = {"zeat_9": ("01", "02", "03", "04", "06"), "zeat_1": ("11",), "zeat_7": ("84",)}
+
+
+def test_sparse_regions_are_gathered_into_their_area_before_other_regions():
+    records = (
+        large_region("11", 90) + large_region("84", 90)
+        + small_region("01", 6) + small_region("02", 5, start=3)
+    )  # fmt: skip
+    release = build(records, [AGE, SEX], areas=OVERSEAS)
+    assert release.audit.passed, release.audit.as_dict()
+    region = release.table("sex").dimensions[0]
+    assert region.categories == ("zeat_9", "11", "84")  # an area takes its first place
+    assert region.members("zeat_9") == ("01", "02")
+    grouped = {(a.table, a.dimension, a.group): a.categories for a in release.adjustments}
+    assert grouped[("sex", "region", "zeat_9")] == ("01", "02")
+    assert release.parameters()["areas"]["zeat_9"] == ["01", "02", "03", "04", "06"]
+    # Two sparse regions of different areas: still gathered as "other regions".
+    release = build(records, [AGE, SEX], areas={"a": ("01", "11"), "b": ("02", "84")})
+    assert t.OTHER_REGIONS not in release.table("sex").dimensions[0].categories
+    release = build(records, [AGE, SEX], areas={"a": ("01",), "b": ("02",)})
+    assert release.table("sex").dimensions[0].categories == ("11", "84", t.OTHER_REGIONS)
+
+
+def test_the_omit_and_group_limits_are_configurable_and_recorded():
+    records = large_region("11", 90) + large_region("84", 90) + small_region("01", 9)
+    default = build(records, [MINOR_SEX, SEX])
+    assert {a.adjustment for a in default.adjustments} == {"omitted"}
+    recorded = default.parameters()["disclosure_control"]
+    assert (recorded["group_below"], recorded["omit_below"]) == (10, 20)
+    # Region 01 (9 persons) is no longer small enough to omit: the tables go national.
+    config = DisclosureConfig(omit_below=5)
+    strict = build_release(projection_from_records(records), config, year=2025,
+                           specs=[MINOR_SEX, SEX])  # fmt: skip
+    assert strict.audit.passed
+    assert "omitted" not in {a.adjustment for a in strict.adjustments}
+    assert "national_only" in {a.adjustment for a in strict.adjustments}
+    assert strict.parameters()["disclosure_control"]["omit_below"] == 5
+    # Gathering regions under 12 persons puts 01 (9) and 02 (11) together at once.
+    records = large_region("11", 90) + large_region("84", 90)
+    records += small_region("01", 9) + small_region("02", 11, start=3)
+    wide = build_release(projection_from_records(records), DisclosureConfig(group_below=12),
+                         year=2025, specs=[AGE, SEX])  # fmt: skip
+    assert wide.audit.passed
+    assert wide.table("sex").dimensions[0].members(t.OTHER_REGIONS) == ("01", "02")
+    with pytest.raises(ValueError):
+        DisclosureConfig(omit_below=0)
