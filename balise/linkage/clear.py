@@ -319,13 +319,9 @@ def _null(col: str) -> dict[str, Any]:
 
 
 def _close(col: str, other: str) -> str:
-    """``col`` of the left record has the spelling key of ``other`` of the right one.
-
-    Keys only (an equality): this level is reached by nearly every non-matching pair, so a
-    string similarity here would be computed a hundred million times on a large register.
-    """
+    """``col`` of the left record is close to ``other`` of the right one (same key or JW)."""
     key, okey = f"{col.split('_')[0]}_key", f"{other.split('_')[0]}_key"
-    return f'"{key}_l" = "{okey}_r"'
+    return f'"{key}_l" = "{okey}_r" OR jaro_winkler_similarity("{col}_l", "{other}_r") >= 0.88'
 
 
 def _name_comparison(col: str, other: str) -> dict[str, Any]:
