@@ -28,8 +28,11 @@ from balise.referrals.models import Referral
 
 logger = logging.getLogger(__name__)
 
-#: Pairs below this match probability are not shown to case officers.
-THRESHOLD = 0.5
+#: Pairs below this match probability are not shown to case officers. A person confirms every
+#: match, so the review keeps weak evidence too: both names swapped with only an estimated age
+#: scores between 0.1 and 0.5 on a calibrated model, and missing such a history (a person
+#: trafficked again) costs more than a look at an unlikely candidate, whose score is shown.
+THRESHOLD = 0.1
 #: Register persons scored together by the batch command (one progress step each chunk).
 CHUNK = 50
 
